@@ -1,0 +1,169 @@
+"""Builds the application: every handler, job and the error handler are registered here."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import BotCommand, Update
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.checkin.handlers import checkin_command, score_button, skip_button
+from bot.checkin.outbox_kind import DailyCheckin
+from bot.checkin.service import OUTBOX_KIND as CHECKIN_KIND
+from bot.checkin.service import plan_checkins
+from bot.clinic import ClinicConfig
+from bot.clock import Clock, SystemClock
+from bot.enrollment.handlers import consent_button, start_command
+from bot.help import help_command, sos_command
+from bot.journal.handlers import edited_text, other_message, text_message
+from bot.outbox.dispatcher import Dispatcher
+from bot.preferences.handlers import pause_command, resume_command, settings_command
+from bot.runtime import RUNTIME_KEY, Runtime, runtime
+from bot.sender import Limits, PacingRateLimiter, Sender
+from bot.settings import Settings
+from bot.staff import notices
+from bot.staff.handlers import patients_command, today_command
+from bot.texts import t
+from bot.updates import ChatOrderedUpdateProcessor
+from storage.models import Meta
+
+log = logging.getLogger(__name__)
+
+DISPATCHER_KEY = "dispatcher"
+PLAN_INTERVAL_SECONDS = 60
+
+PATIENT_COMMANDS = ["checkin", "settings", "pause", "resume", "sos", "help"]
+
+
+def file_url_for(api_base_url: str) -> str:
+    """Telegram serves files under /file/bot<token>; a self-hosted server or stand-in follows the same shape."""
+    if api_base_url.endswith("/bot"):
+        return api_base_url[: -len("/bot")] + "/file/bot"
+    return api_base_url
+
+
+def build_application(
+    settings: Settings,
+    clinic: ClinicConfig,
+    *,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock | None = None,
+    limits: Limits | None = None,
+    run_jobs: bool = True,
+    post_shutdown: Callable[[Application[Any, Any, Any, Any, Any, Any]], Coroutine[Any, Any, None]] | None = None,
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is required")
+    clock = clock or SystemClock()
+    app = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(file_url_for(settings.telegram_api_base_url))
+        .rate_limiter(PacingRateLimiter(clock, limits))
+        .concurrent_updates(ChatOrderedUpdateProcessor())
+        .post_init(_post_init)
+        .post_shutdown(post_shutdown)  # type: ignore[arg-type]
+        .build()
+    )
+    rt = Runtime(settings=settings, clinic=clinic, sessions=sessions, clock=clock, sender=Sender(app.bot))
+    app.bot_data[RUNTIME_KEY] = rt
+    app.bot_data[DISPATCHER_KEY] = Dispatcher(
+        rt,
+        {
+            CHECKIN_KIND: DailyCheckin(clinic.clinic.staff_chat_id),
+            notices.KIND: notices.StaffNotice(),
+        },
+    )
+    _register_handlers(app)
+    if run_jobs:
+        _register_jobs(app, settings.dispatch_interval_seconds)
+    app.add_error_handler(on_error)
+    return app
+
+
+def _register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    private = filters.ChatType.PRIVATE
+    new = filters.UpdateType.MESSAGE
+    patient_commands = {
+        "start": start_command,
+        "checkin": checkin_command,
+        "settings": settings_command,
+        "pause": pause_command,
+        "resume": resume_command,
+        "help": help_command,
+        "sos": sos_command,
+    }
+    for name, callback in patient_commands.items():
+        app.add_handler(CommandHandler(name, callback, filters=private & new))
+    app.add_handler(CommandHandler("patients", patients_command, filters=new))
+    app.add_handler(CommandHandler("today", today_command, filters=new))
+    app.add_handler(CallbackQueryHandler(consent_button, pattern=r"^cs:"))
+    app.add_handler(CallbackQueryHandler(score_button, pattern=r"^ci:"))
+    app.add_handler(CallbackQueryHandler(skip_button, pattern=r"^cn:"))
+    app.add_handler(CallbackQueryHandler(stale_button))
+    app.add_handler(MessageHandler(private & filters.UpdateType.EDITED_MESSAGE & filters.TEXT, edited_text))
+    app.add_handler(MessageHandler(private & new & filters.COMMAND, unknown_command))
+    app.add_handler(MessageHandler(private & new & filters.TEXT, text_message))
+    app.add_handler(MessageHandler(private & new & ~filters.TEXT, other_message))
+
+
+def _register_jobs(app: Application[Any, Any, Any, Any, Any, Any], dispatch_every: float) -> None:
+    assert app.job_queue is not None
+    # Fixed names make re-registration at start harmless; a generous misfire grace keeps APScheduler from
+    # silently skipping a run after a pause. The jobs themselves hold nothing: the database does.
+    job_kwargs = {"misfire_grace_time": 600, "coalesce": True, "max_instances": 1}
+    app.job_queue.run_repeating(plan_job, interval=PLAN_INTERVAL_SECONDS, first=1, name="plan", job_kwargs=job_kwargs)
+    app.job_queue.run_repeating(dispatch_job, interval=dispatch_every, first=2, name="dispatch", job_kwargs=job_kwargs)
+
+
+async def plan_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Write due check-ins into the outbox."""
+    rt = runtime(context)
+    async with rt.session() as session:
+        await plan_checkins(session, now=rt.clock.now(), grace=rt.checkin_grace)
+
+
+async def dispatch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send what is due."""
+    report = await context.application.bot_data[DISPATCHER_KEY].run_once()
+    if report:
+        log.info("dispatch: %s", dict(report))
+
+
+async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    rt: Runtime = app.bot_data[RUNTIME_KEY]
+    await app.bot.set_my_commands([BotCommand(name, t(f"cmd.{name}")) for name in PATIENT_COMMANDS])
+    async with rt.session() as session:
+        await session.merge(Meta(key="bot_username", value=app.bot.username))
+
+
+async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Any press the bot does not recognise."""
+    if update.callback_query is not None:
+        await runtime(context).sender.answer(update.callback_query, t("button.stale"))
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command the bot does not have."""
+    if update.effective_chat is not None:
+        await runtime(context).sender.send_text(update.effective_chat.id, t("help"))
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log ids and the error type only, and tell the person something went wrong."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("update %s failed: %s", update_id, type(context.error).__name__, exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None and update.effective_chat.type == "private":
+        await runtime(context).sender.send_text(update.effective_chat.id, t("error"))

@@ -1,0 +1,63 @@
+"""Callback data: compact, versioned by prefix, at most 64 bytes, parsed without trusting it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreTap:
+    checkin_id: int
+    score: int
+
+
+@dataclass(frozen=True, slots=True)
+class NoteSkip:
+    checkin_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentAnswer:
+    invite_id: int
+    tag: str
+    agree: bool
+
+
+Callback = ScoreTap | NoteSkip | ConsentAnswer
+
+_ID = r"(\d{1,12})"
+_PATTERNS: list[tuple[re.Pattern[str], type]] = [
+    (re.compile(rf"^ci:{_ID}:(\d{{1,2}})$"), ScoreTap),
+    (re.compile(rf"^cn:{_ID}:skip$"), NoteSkip),
+    (re.compile(rf"^cs:{_ID}:([0-9a-f]{{16}}):([yn])$"), ConsentAnswer),
+]
+
+
+def score_tap(checkin_id: int, score: int) -> str:
+    return f"ci:{checkin_id}:{score}"
+
+
+def note_skip(checkin_id: int) -> str:
+    return f"cn:{checkin_id}:skip"
+
+
+def consent_answer(invite_id: int, tag: str, *, agree: bool) -> str:
+    return f"cs:{invite_id}:{tag}:{'y' if agree else 'n'}"
+
+
+def parse(data: str | None) -> Callback | None:
+    """The press, or None for anything malformed, out of range or unknown."""
+    if not data or len(data) > 64:
+        return None
+    for pattern, kind in _PATTERNS:
+        match = pattern.match(data)
+        if match is None:
+            continue
+        if kind is ScoreTap:
+            score = int(match[2])
+            return ScoreTap(int(match[1]), score) if 0 <= score <= 10 else None
+        if kind is NoteSkip:
+            return NoteSkip(int(match[1]))
+        return ConsentAnswer(int(match[1]), match[2], match[3] == "y")
+    return None

@@ -1,0 +1,101 @@
+"""Telegram side of the check-in: /checkin, the score buttons and the note's Skip button."""
+
+from __future__ import annotations
+
+from sqlalchemy import update as sql_update
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import callbacks
+from bot.checkin.render import note_keyboard, score_keyboard
+from bot.checkin.service import TapResult, open_checkin, record_score, skip_note
+from bot.patients import is_enrolled, local_today, patient_by_telegram
+from bot.runtime import runtime
+from bot.texts import t
+from storage.models import CheckIn
+
+
+async def checkin_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Ask today's check-in now (the same check-in as the scheduled one)."""
+    rt = runtime(context)
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    now = rt.clock.now()
+    async with rt.session() as session:
+        patient = await patient_by_telegram(session, user.id)
+        if not is_enrolled(patient):
+            checkin = None
+        else:
+            assert patient is not None
+            checkin = await open_checkin(session, patient_id=patient.id, local_date=local_today(patient, now), now=now)
+            language, name = patient.language, patient.display_name
+    if checkin is None:
+        await rt.sender.send_text(chat.id, t("not_enrolled"))
+        return
+    if checkin.score is None:
+        text = t("checkin.ask", language, name=name)
+    else:
+        text = t("checkin.answered", language, score=checkin.score)
+    delivery = await rt.sender.send_text(chat.id, text, buttons=score_keyboard(checkin.id, checkin.score))
+    if delivery.ok:
+        async with rt.session() as session:
+            await session.execute(
+                sql_update(CheckIn).where(CheckIn.id == checkin.id).values(message_id=delivery.message_id)
+            )
+
+
+async def score_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Record (or change) the mood score, then offer an optional note."""
+    rt = runtime(context)
+    query = update.callback_query
+    assert query is not None
+    press = callbacks.parse(query.data)
+    if not isinstance(press, callbacks.ScoreTap) or query.message is None:
+        await rt.sender.answer(query, t("button.stale"))
+        return
+    async with rt.session() as session:
+        tap = await record_score(
+            session,
+            checkin_id=press.checkin_id,
+            telegram_user_id=query.from_user.id,
+            score=press.score,
+            now=rt.clock.now(),
+            window_days=rt.clinic.clinic.answer_window_days,
+            note_window=rt.note_window,
+        )
+    if tap.result is TapResult.NOT_YOURS:
+        await rt.sender.answer(query, t("checkin.not_yours"))
+        return
+    assert tap.patient is not None and tap.checkin is not None
+    language = tap.patient.language
+    if tap.result is TapResult.CLOSED:
+        await rt.sender.answer(query, t("checkin.closed", language))
+        return
+    await rt.sender.answer(query, t("checkin.recorded", language, score=press.score))
+    chat_id = query.message.chat.id
+    await rt.sender.edit_text(
+        chat_id,
+        query.message.message_id,
+        t("checkin.answered", language, score=press.score),
+        buttons=score_keyboard(tap.checkin.id, press.score),
+    )
+    if tap.ask_note:
+        await rt.sender.send_text(chat_id, t("checkin.note", language), buttons=note_keyboard(tap.checkin.id, language))
+
+
+async def skip_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Decline the optional note."""
+    rt = runtime(context)
+    query = update.callback_query
+    assert query is not None
+    press = callbacks.parse(query.data)
+    if not isinstance(press, callbacks.NoteSkip) or query.message is None:
+        await rt.sender.answer(query, t("button.stale"))
+        return
+    async with rt.session() as session:
+        mine = await skip_note(session, checkin_id=press.checkin_id, telegram_user_id=query.from_user.id)
+    if not mine:
+        await rt.sender.answer(query, t("checkin.not_yours"))
+        return
+    await rt.sender.answer(query)
+    await rt.sender.edit_text(query.message.chat.id, query.message.message_id, t("checkin.skipped"))

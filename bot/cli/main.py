@@ -1,0 +1,78 @@
+"""The `moodbot` command line."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from telegram import Update
+from telegram.error import InvalidToken, NetworkError
+
+from bot.cli import patients, staff
+from bot.cli.common import fail, load_env
+from bot.logging_setup import configure_logging
+from storage.migrate import upgrade
+
+app = typer.Typer(
+    help="Mood-journal, reminder and crisis-safety bot for infusion clinics.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(patients.app, name="patients")
+app.add_typer(staff.app, name="staff")
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply pending migrations."""
+    env = load_env()
+    upgrade(env.settings.database_url)
+    typer.echo("database is up to date", err=True)
+
+
+@app.command()
+def run(
+    webhook: Annotated[bool, typer.Option("--webhook", help="Receive updates by webhook (WEBHOOK_URL …).")] = False,
+) -> None:
+    """Run the bot (long polling unless --webhook)."""
+    from bot.app import build_application
+    from storage.db import create_engine, session_factory
+
+    env = load_env()
+    settings = env.settings
+    if settings.telegram_bot_token is None:
+        fail("TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and put its token in .env", 2)
+    token = settings.telegram_bot_token.get_secret_value()
+    configure_logging(settings.log_level, secrets=[token])
+    if webhook and not settings.webhook_url:
+        fail("--webhook needs WEBHOOK_URL (and WEBHOOK_SECRET) to be set", 2)
+    upgrade(settings.database_url)
+    engine = create_engine(settings.database_url, encryption_key=settings.encryption_key())
+
+    async def dispose(_app: Any) -> None:
+        await engine.dispose()
+
+    application = build_application(settings, env.clinic, sessions=session_factory(engine), post_shutdown=dispose)
+    try:
+        if webhook:
+            application.run_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path="telegram",
+                webhook_url=settings.webhook_url,
+                secret_token=settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            application.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        fail("Telegram rejected TELEGRAM_BOT_TOKEN; copy it again from @BotFather", 2)
+    except NetworkError as exc:
+        fail(f"cannot reach the Bot API at {settings.telegram_api_base_url}: {type(exc).__name__}", 2)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,225 @@
+"""`moodbot patients …`: enrol, list, show, re-invite and deactivate patients."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.cli.common import Env, UserError, emit_json, load_env, with_session
+from bot.clock import SystemClock
+from bot.enrollment.service import create_patient, issue_invite
+from bot.timeparse import parse_time, parse_timezone
+from storage import outbox
+from storage.models import CheckIn, Invite, JournalEntry, Meta, Patient, PatientStatus
+
+app = typer.Typer(help="Enrol and manage patients.", no_args_is_help=True)
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of a table.")]
+
+
+def _profile(patient: Patient) -> dict[str, Any]:
+    return {
+        "id": patient.id,
+        "name": patient.display_name,
+        "status": patient.status.value,
+        "timezone": patient.timezone,
+        "checkin_time": patient.checkin_time.strftime("%H:%M"),
+        "country": patient.country,
+        "language": patient.language,
+        "telegram_linked": patient.telegram_user_id is not None,
+        "created_at": patient.created_at.isoformat(),
+        "enrolled_at": patient.enrolled_at.isoformat() if patient.enrolled_at else None,
+        "paused_until": patient.paused_until.isoformat() if patient.paused_until else None,
+    }
+
+
+async def _bot_username(session: AsyncSession, env: Env) -> str | None:
+    if env.settings.telegram_bot_username:
+        return env.settings.telegram_bot_username.lstrip("@")
+    return await session.scalar(select(Meta.value).where(Meta.key == "bot_username"))
+
+
+async def _invite_fields(session: AsyncSession, env: Env, patient: Patient, now: datetime) -> dict[str, Any]:
+    invite, code = await issue_invite(session, patient=patient, now=now, days=env.clinic.clinic.invite_days)
+    username = await _bot_username(session, env)
+    return {
+        "invite_code": code,
+        "invite_link": f"https://t.me/{username or '<bot>'}?start={code}",
+        "invite_expires_at": invite.expires_at.isoformat(),
+        "bot_username_known": username is not None,
+    }
+
+
+async def _get_patient(session: AsyncSession, patient_id: int) -> Patient:
+    patient = await session.get(Patient, patient_id)
+    if patient is None:
+        raise UserError(f"no patient with id {patient_id} (see: moodbot patients list)")
+    return patient
+
+
+def _zone_or_fail(value: str) -> str:
+    zone = parse_timezone(value)
+    if zone is None:
+        raise typer.BadParameter(f"unknown time zone {value!r}; use an IANA name such as Europe/Berlin")
+    return zone
+
+
+def _print_invite(result: dict[str, Any]) -> None:
+    console = Console()
+    console.print(f"Patient #{result['id']} {result['name']}", highlight=False)
+    console.print(f"Invite link: {result['invite_link']}", highlight=False, soft_wrap=True)
+    console.print(f"Expires: {result['invite_expires_at']}", highlight=False)
+    if not result["bot_username_known"]:
+        Console(stderr=True).print(
+            "note: the bot's username is not known yet; set TELEGRAM_BOT_USERNAME or start the bot once.",
+            highlight=False,
+        )
+
+
+@app.command("add")
+def add(
+    name: Annotated[str, typer.Option("--name", help="Display name the bot uses.")],
+    timezone: Annotated[str | None, typer.Option("--timezone", help="IANA zone or city; clinic default.")] = None,
+    checkin_time: Annotated[str | None, typer.Option("--checkin-time", help="HH:MM; clinic default.")] = None,
+    country: Annotated[str | None, typer.Option("--country", help="ISO country code for hotlines.")] = None,
+    language: Annotated[str | None, typer.Option("--language", help="Language code, e.g. en.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Create a patient and print their invite link."""
+    env = load_env()
+    name = name.strip()
+    if not name or len(name) > 120:
+        raise typer.BadParameter("give a name of 1 to 120 characters", param_hint="--name")
+    zone = _zone_or_fail(timezone) if timezone else env.clinic.clinic.timezone
+    at = env.clinic.clinic.checkin_time
+    if checkin_time is not None:
+        parsed = parse_time(checkin_time)
+        if parsed is None:
+            raise typer.BadParameter(
+                f"not a time of day: {checkin_time!r}; use HH:MM such as 20:00", param_hint="--checkin-time"
+            )
+        at = parsed
+    code = (country or env.clinic.clinic.country).upper()
+    if len(code) != 2 or not code.isalpha():
+        raise typer.BadParameter(f"not a two-letter country code: {country!r}", param_hint="--country")
+    lang = (language or env.clinic.clinic.language).lower()
+    if not (2 <= len(lang) <= 8 and lang.replace("-", "").isalpha()):
+        raise typer.BadParameter(f"not a language code: {language!r}", param_hint="--language")
+    now = SystemClock().now()
+
+    async def work(session: AsyncSession) -> dict[str, Any]:
+        patient = await create_patient(
+            session, name=name, timezone=zone, checkin_time=at, country=code, language=lang, now=now
+        )
+        return {**_profile(patient), **await _invite_fields(session, env, patient, now)}
+
+    result = with_session(env, work)
+    if as_json:
+        emit_json(result)
+    else:
+        _print_invite(result)
+
+
+@app.command("invite")
+def invite(patient_id: int, as_json: JsonFlag = False) -> None:
+    """Issue a fresh invite code (earlier unused codes stop working)."""
+    env = load_env()
+    now = SystemClock().now()
+
+    async def work(session: AsyncSession) -> dict[str, Any]:
+        patient = await _get_patient(session, patient_id)
+        if patient.status is PatientStatus.DEACTIVATED:
+            raise UserError(f"patient {patient_id} is deactivated")
+        if patient.telegram_user_id is not None:
+            raise UserError(f"patient {patient_id} is already linked to a Telegram account")
+        return {**_profile(patient), **await _invite_fields(session, env, patient, now)}
+
+    result = with_session(env, work)
+    if as_json:
+        emit_json(result)
+    else:
+        _print_invite(result)
+
+
+@app.command("list")
+def list_(as_json: JsonFlag = False) -> None:
+    """List every patient."""
+    env = load_env()
+
+    async def work(session: AsyncSession) -> list[dict[str, Any]]:
+        return [_profile(p) for p in await session.scalars(select(Patient).order_by(Patient.id))]
+
+    rows = with_session(env, work)
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table("id", "name", "status", "check-in", "time zone", "country")
+    for row in rows:
+        table.add_row(str(row["id"]), row["name"], row["status"], row["checkin_time"], row["timezone"], row["country"])
+    Console().print(table)
+
+
+@app.command("show")
+def show(patient_id: int, as_json: JsonFlag = False) -> None:
+    """One patient's profile and a count of what is kept."""
+    env = load_env()
+
+    async def work(session: AsyncSession) -> dict[str, Any]:
+        patient = await _get_patient(session, patient_id)
+        checkins = await session.scalar(
+            select(func.count()).where(CheckIn.patient_id == patient_id, CheckIn.score.is_not(None))
+        )
+        entries = await session.scalar(select(func.count()).where(JournalEntry.patient_id == patient_id))
+        last = await session.scalar(
+            select(func.max(CheckIn.local_date)).where(CheckIn.patient_id == patient_id, CheckIn.score.is_not(None))
+        )
+        open_invites = await session.scalar(
+            select(func.count()).where(
+                Invite.patient_id == patient_id, Invite.used_at.is_(None), Invite.revoked_at.is_(None)
+            )
+        )
+        return {
+            **_profile(patient),
+            "answered_checkins": checkins,
+            "journal_entries": entries,
+            "last_checkin_date": last.isoformat() if last else None,
+            "open_invites": open_invites,
+        }
+
+    result = with_session(env, work)
+    if as_json:
+        emit_json(result)
+        return
+    table = Table("field", "value", show_header=False)
+    for key, value in result.items():
+        table.add_row(key, "" if value is None else str(value))
+    Console().print(table)
+
+
+@app.command("deactivate")
+def deactivate(patient_id: int, as_json: JsonFlag = False) -> None:
+    """Stop all messages to a patient; their records stay for the clinic."""
+    env = load_env()
+    now = SystemClock().now()
+
+    async def work(session: AsyncSession) -> dict[str, Any]:
+        patient = await _get_patient(session, patient_id)
+        patient.status = PatientStatus.DEACTIVATED
+        patient.paused_until = None
+        await outbox.cancel_pending(session, patient_id=patient.id, reason="patient deactivated")
+        for open_invite in await session.scalars(
+            select(Invite).where(Invite.patient_id == patient.id, Invite.used_at.is_(None), Invite.revoked_at.is_(None))
+        ):
+            open_invite.revoked_at = now
+        return _profile(patient)
+
+    result = with_session(env, work)
+    if as_json:
+        emit_json(result)
+    else:
+        Console().print(f"Patient #{result['id']} {result['name']} is deactivated.", highlight=False)

@@ -1,0 +1,169 @@
+"""The clinic file (TOML): validated once at start, with defaults for every key."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import date, time
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bot.errors import ConfigError
+from bot.timeparse import parse_time, parse_timezone
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _zone(value: str) -> str:
+    zone = parse_timezone(value)
+    if zone is None:
+        raise ValueError(f"unknown time zone {value!r}; use an IANA name such as 'Europe/Berlin'")
+    return zone
+
+
+def _clock(value: str | time) -> time:
+    if isinstance(value, time):
+        return value
+    parsed = parse_time(value)
+    if parsed is None:
+        raise ValueError(f"not a time of day: {value!r}; use HH:MM such as '20:00'")
+    return parsed
+
+
+CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+
+
+class ClinicSection(_Strict):
+    name: str = "Our clinic"
+    timezone: str = "America/New_York"
+    country: CountryCode = "US"
+    language: str = "en"
+    staff_chat_id: int | None = None
+    checkin_time: time = time(20, 0)
+    invite_days: int = Field(default=14, ge=1, le=90)
+    # A daily check-in that could not go out within this many hours of its time is dropped, not sent late.
+    checkin_grace_hours: float = Field(default=3, gt=0, le=12)
+    # How long after the mood tap the patient's next text is taken as the check-in's note.
+    note_window_minutes: int = Field(default=120, ge=5, le=24 * 60)
+    # Check-ins older than this many days no longer accept taps.
+    answer_window_days: int = Field(default=3, ge=1, le=14)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        return _zone(value)
+
+    @field_validator("checkin_time", mode="before")
+    @classmethod
+    def _time_of_day(cls, value: str | time) -> time:
+        return _clock(value)
+
+
+class HotlineLine(_Strict):
+    name: str
+    call: str | None = None
+    text: str | None = None
+    chat_url: str | None = None
+    hours: str = "24/7"
+    free: bool = True
+    languages: tuple[str, ...] = ()
+    for_others: bool = False
+
+    @property
+    def always_open(self) -> bool:
+        return self.hours.strip() == "24/7"
+
+
+class CountryHotlines(_Strict):
+    emergency: str | None = None
+    checked: date | None = None
+    lines: tuple[HotlineLine, ...] = Field(min_length=1)
+
+
+class ClinicConfig(_Strict):
+    clinic: ClinicSection = ClinicSection()
+    hotlines: dict[CountryCode, CountryHotlines] = Field(default_factory=dict)
+    source: str = "built-in defaults"
+
+    def hotlines_for(self, country: str | None) -> tuple[str, CountryHotlines, bool]:
+        """(country, its lines, whether they are the clinic's fallback rather than the asked country's)."""
+        if country and country.upper() in self.hotlines:
+            return country.upper(), self.hotlines[country.upper()], False
+        home = self.clinic.country
+        if home in self.hotlines:
+            return home, self.hotlines[home], country is not None and country.upper() != home
+        first = next(iter(sorted(self.hotlines)))
+        return first, self.hotlines[first], True
+
+
+@cache
+def default_hotlines() -> dict[str, Any]:
+    text = resources.files("bot").joinpath("data/hotlines.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def load_clinic_config(path: Path | None) -> ClinicConfig:
+    """The clinic file at `path`, `clinic.toml` when present, else the built-in defaults."""
+    if path is None:
+        candidate = Path("clinic.toml")
+        path = candidate if candidate.exists() else None
+    raw: dict[str, Any] = {}
+    text = ""
+    name = "built-in defaults"
+    if path is not None:
+        name = str(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"{name}: cannot read the clinic file: {exc.strerror}") from None
+        try:
+            raw = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{name}: not valid TOML: {exc}") from None
+    hotlines = dict(default_hotlines())
+    hotlines.update(raw.get("hotlines", {}) if isinstance(raw.get("hotlines"), dict) else {})
+    merged = {**raw, "hotlines": hotlines, "source": name}
+    try:
+        config = ClinicConfig.model_validate(merged)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, name, text)) from None
+    if not config.hotlines:
+        raise ConfigError(f"{name}: [hotlines]: at least one country's crisis lines are needed")
+    return config
+
+
+def _describe(exc: ValidationError, name: str, text: str) -> str:
+    error = exc.errors()[0]
+    loc = [str(part) for part in error["loc"]]
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        message = "unknown key"
+    where = ".".join(loc) if loc else "(top)"
+    line = _line_of(text, loc)
+    at = f" line {line}:" if line else ""
+    return f"{name}:{at} {where}: {message}"
+
+
+def _line_of(text: str, loc: list[str]) -> int | None:
+    """Best effort: the line where the last key of `loc` is set inside its table."""
+    if not text or not loc:
+        return None
+    table, key = ".".join(loc[:-1]), loc[-1]
+    in_table = table == ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        header = re.match(r"^\[\[?\s*([^\]]+?)\s*\]\]?", stripped)
+        if header:
+            in_table = header.group(1) == table or (table and table.startswith(header.group(1) + "."))
+            if header.group(1) == ".".join(loc):
+                return number
+            continue
+        if in_table and re.match(rf"^{re.escape(key)}\s*=", stripped):
+            return number
+    return None

@@ -1,0 +1,39 @@
+"""/help and /sos: what the bot does, and where to turn in a crisis."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.patients import patient_by_telegram
+from bot.runtime import runtime
+from bot.safety.hotlines import sos_text
+from bot.texts import t
+
+log = logging.getLogger(__name__)
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List the patient commands."""
+    rt = runtime(context)
+    chat = update.effective_chat
+    assert chat is not None
+    await rt.sender.send_text(chat.id, t("help"))
+
+
+async def sos_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The crisis lines for the patient's country; sent even when the database cannot be read."""
+    rt = runtime(context)
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    country = language = None
+    try:
+        async with rt.session() as session:
+            patient = await patient_by_telegram(session, user.id)
+            if patient is not None:
+                country, language = patient.country, patient.language
+    except Exception:  # the lines must go out whatever the database does
+        log.exception("patient lookup for /sos failed; sending the clinic's lines")
+    await rt.sender.send_text(chat.id, sos_text(rt.clinic, country, language or "en"))

@@ -1,0 +1,28 @@
+"""Looking people up: patients by Telegram id, staff membership, and a patient's local view of time."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Patient, PatientStatus, Staff
+
+
+async def patient_by_telegram(session: AsyncSession, telegram_user_id: int) -> Patient | None:
+    return await session.scalar(select(Patient).where(Patient.telegram_user_id == telegram_user_id))
+
+
+async def is_staff(session: AsyncSession, telegram_user_id: int) -> bool:
+    found = await session.scalar(select(Staff.id).where(Staff.telegram_user_id == telegram_user_id))
+    return found is not None
+
+
+def is_enrolled(patient: Patient | None) -> bool:
+    return patient is not None and patient.status in (PatientStatus.ACTIVE, PatientStatus.PAUSED)
+
+
+def local_today(patient: Patient, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(patient.timezone)).date()

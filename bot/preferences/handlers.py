@@ -1,0 +1,81 @@
+"""Telegram side of a patient's settings: /settings, /pause, /resume."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.patients import is_enrolled, patient_by_telegram
+from bot.preferences.service import apply_settings, parse_pause_days, parse_settings, pause, resume
+from bot.runtime import runtime
+from bot.texts import t
+from storage.models import Patient
+
+
+def _when(patient: Patient) -> dict[str, str]:
+    return {"time": patient.checkin_time.strftime("%H:%M"), "timezone": patient.timezone}
+
+
+async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show or change the daily check-in time and time zone."""
+    rt = runtime(context)
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    change = parse_settings(list(context.args or []))
+    async with rt.session() as session:
+        patient = await patient_by_telegram(session, user.id)
+        if not is_enrolled(patient):
+            reply = t("not_enrolled")
+        else:
+            assert patient is not None
+            if change.not_understood is not None:
+                reply = t("settings.invalid", patient.language, value=change.not_understood)
+            elif change.empty:
+                reply = t("settings.show", patient.language, **_when(patient))
+            else:
+                await apply_settings(
+                    session, patient=patient, change=change, now=rt.clock.now(), grace=rt.checkin_grace
+                )
+                reply = t("settings.saved", patient.language, **_when(patient))
+    await rt.sender.send_text(chat.id, reply)
+
+
+async def pause_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Pause check-ins, for a number of days or until /resume."""
+    rt = runtime(context)
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    days = parse_pause_days(list(context.args or []))
+    async with rt.session() as session:
+        patient = await patient_by_telegram(session, user.id)
+        if not is_enrolled(patient):
+            reply = t("not_enrolled")
+        elif days is False:
+            reply = t("pause.invalid")
+        else:
+            assert patient is not None
+            until = await pause(session, patient=patient, days=days or None, now=rt.clock.now())
+            if until is None:
+                reply = t("pause.done", patient.language)
+            else:
+                local = until.astimezone(ZoneInfo(patient.timezone))
+                reply = t("pause.done_days", patient.language, until=local.strftime("%A %d %B, %H:%M"))
+    await rt.sender.send_text(chat.id, reply)
+
+
+async def resume_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Start check-ins again."""
+    rt = runtime(context)
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    async with rt.session() as session:
+        patient = await patient_by_telegram(session, user.id)
+        if not is_enrolled(patient):
+            reply = t("not_enrolled")
+        else:
+            assert patient is not None
+            was_paused = await resume(session, patient=patient, now=rt.clock.now(), grace=rt.checkin_grace)
+            reply = t("resume.done" if was_paused else "resume.not_paused", patient.language, **_when(patient))
+    await rt.sender.send_text(chat.id, reply)

@@ -1,0 +1,65 @@
+"""Staff commands in Telegram. Everyone who is not registered staff gets a polite refusal and nothing else."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.patients import is_staff
+from bot.runtime import runtime
+from bot.staff.service import not_checked_in_today, roster
+from bot.texts import t
+
+
+async def patients_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List every patient with status, check-in time and latest score."""
+    rt = runtime(context)
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    async with rt.session() as session:
+        if not await is_staff(session, user.id):
+            reply = t("staff.only")
+        else:
+            rows = await roster(session)
+            lines = [
+                t(
+                    "staff.patients.row",
+                    id=r.id,
+                    name=r.name,
+                    status=r.status,
+                    time=r.checkin_time.strftime("%H:%M"),
+                    timezone=r.timezone,
+                    score="–" if r.last_score is None else r.last_score,
+                )
+                for r in rows
+            ]
+            reply = (
+                "\n".join([t("staff.patients.header", count=len(rows)), *lines]) if rows else t("staff.patients.empty")
+            )
+    await rt.sender.send_text(chat.id, reply)
+
+
+async def today_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Active patients who have not answered today's check-in (in their own day)."""
+    rt = runtime(context)
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    async with rt.session() as session:
+        if not await is_staff(session, user.id):
+            reply = t("staff.only")
+        else:
+            missing = await not_checked_in_today(session, now=rt.clock.now())
+            lines = [
+                t(
+                    "staff.today.row",
+                    id=p.id,
+                    name=p.display_name,
+                    time=p.checkin_time.strftime("%H:%M"),
+                    timezone=p.timezone,
+                )
+                for p in missing
+            ]
+            reply = (
+                "\n".join([t("staff.today.header", count=len(missing)), *lines]) if missing else t("staff.today.all")
+            )
+    await rt.sender.send_text(chat.id, reply)

@@ -1,0 +1,53 @@
+"""Notices to the clinic's staff chat, sent through the outbox like every scheduled message."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.outbox.dispatcher import Prepared, Skip
+from bot.texts import t
+from storage import outbox
+from storage.models import OutboxMessage, Patient
+
+KIND = "staff_notice"
+
+
+async def patient_unreachable(
+    session: AsyncSession, *, patient: Patient, now: datetime, staff_chat_id: int | None
+) -> None:
+    """Stop writing to a patient who blocked the bot, and tell the clinic once a day at most."""
+    patient.unreachable_since = now
+    await outbox.cancel_pending(session, patient_id=patient.id, reason="patient unreachable")
+    if staff_chat_id is None:
+        return
+    await outbox.enqueue(
+        session,
+        [
+            outbox.Planned(
+                key=f"unreachable:{patient.id}:{now.date().isoformat()}",
+                kind=KIND,
+                due_at=now,
+                chat_id=staff_chat_id,
+                payload={"key": "staff.blocked", "patient_id": patient.id},
+            )
+        ],
+        now=now,
+    )
+
+
+class StaffNotice:
+    async def prepare(self, session: AsyncSession, row: OutboxMessage, now: datetime) -> Prepared | Skip:
+        if row.chat_id is None:
+            return Skip("no staff chat")
+        patient = await session.get(Patient, row.payload.get("patient_id"))
+        if patient is None:
+            return Skip("patient gone")
+        return Prepared(row.chat_id, t(row.payload["key"], id=patient.id, name=patient.display_name))
+
+    async def on_sent(self, session: AsyncSession, row: OutboxMessage, message_id: int | None) -> None:
+        return None
+
+    async def on_blocked(self, session: AsyncSession, row: OutboxMessage, now: datetime) -> None:
+        return None

@@ -1,0 +1,131 @@
+"""Every word patients and staff read, in one catalogue.
+
+Short, warm and plain. Never promise that someone is watching around the clock, never promise secrecy,
+never name a method of self-harm. Keys are stable; a translation adds a language block with the same keys.
+"""
+
+from __future__ import annotations
+
+from string import Formatter
+from typing import Any
+
+EN: dict[str, str] = {
+    # Enrollment
+    "consent": (
+        "Hello {name}, this is the check-in bot of {clinic}.\n\n"
+        "What it does: a short mood check-in each day, reminders for your appointments, and a private "
+        "journal you can write in whenever you like.\n\n"
+        "What is kept: your mood scores, your notes and the messages you send here. Your care team at "
+        "{clinic} can read them to prepare your sessions.\n\n"
+        "Please know: nobody watches this chat around the clock. If you are in crisis, call a crisis line "
+        "or emergency services. /sos shows the numbers at any time.\n\n"
+        "You can pause with /pause, and ask your clinic to delete everything at any time.\n\n"
+        "Is this all right with you?"
+    ),
+    "consent.agree": "Yes, I agree",
+    "consent.decline": "No, thanks",
+    "consent.accepted": (
+        "Thank you, {name}. You're all set.\n\n"
+        "Each day at {time} ({timezone}) I'll ask how you're feeling. Anything else you write here is "
+        "saved to your journal.\n\n"
+        "/help shows everything I can do."
+    ),
+    "consent.declined": (
+        "That's completely fine. Nothing has been set up and nothing about you is kept here. If you change "
+        "your mind, ask your clinic for a new link."
+    ),
+    "consent.closed": "This question has already been answered.",
+    "invite.unknown": (
+        "This link doesn't work. It may be mistyped, already used, or expired. Please ask your clinic for a new one."
+    ),
+    "welcome.back": "Welcome back, {name}. I'm here. /help shows what I can do.",
+    "stranger": (
+        "Hello. This bot works with patients of {clinic}, who join with a personal link from the clinic. "
+        "If you have one, please open it again.\n\n"
+        "If you are struggling right now, please reach out to someone:\n{hotlines}"
+    ),
+    "deactivated": (
+        "Your check-ins with {clinic} have ended, so messages here are no longer kept. If you need the clinic, "
+        "please contact them directly.\n\n{hotlines}"
+    ),
+    # Check-in
+    "checkin.ask": "Hi {name}. How is your mood today, from 0 (very low) to 10 (very good)?",
+    "checkin.answered": "How is your mood today, from 0 (very low) to 10 (very good)?\n\nYou chose {score}. Tap another number to change it.",
+    "checkin.note": "Thank you. Would you like to add a few words about today? Just write them here.",
+    "checkin.skip": "Skip",
+    "checkin.skipped": "That's fine, no note today.",
+    "checkin.note_saved": "Thank you, I've added that to today's check-in.",
+    "checkin.closed": "This check-in has closed. You can always write in your journal, or use /checkin.",
+    "checkin.not_yours": "This button isn't for you.",
+    "checkin.recorded": "Saved: {score}",
+    # Journal
+    "journal.saved": "Saved to your journal.",
+    "journal.updated": "Updated in your journal.",
+    "journal.not_saved": ("Sorry, I couldn't save that just now. Please send it again in a moment."),
+    "nontext": "Thank you. I can only keep written words here, so this wasn't saved. You're welcome to write it as text.",
+    "text.too_long": "That was long, so I saved it in {parts} parts.",
+    # Commands
+    "help": (
+        "Here's what I can do:\n"
+        "/checkin – tell me how you feel now\n"
+        "/settings – your check-in time and time zone\n"
+        "/pause – take a break from check-ins (/pause 7 for a week)\n"
+        "/resume – start check-ins again\n"
+        "/sos – crisis lines\n\n"
+        "Anything else you write is saved to your journal.\n"
+        "Nobody watches this chat around the clock. In a crisis, please use /sos."
+    ),
+    "settings.show": (
+        "Your daily check-in is at {time}, {timezone} time.\n\n"
+        "To change it, send for example:\n/settings 20:00\n/settings Europe/Berlin\n/settings 8pm berlin"
+    ),
+    "settings.saved": "Done. Your daily check-in is now at {time}, {timezone} time.",
+    "settings.invalid": (
+        'Sorry, I didn\'t understand "{value}". Try a time like 20:00 or 8pm, or a time zone like '
+        "Europe/Berlin or a city such as berlin."
+    ),
+    "pause.done_days": "Check-ins are paused until {until}. Your journal stays open. /resume starts them again sooner.",
+    "pause.done": "Check-ins are paused. Your journal stays open. /resume starts them again whenever you like.",
+    "pause.invalid": "Please give a number of days from 1 to 90, for example /pause 7, or just /pause.",
+    "resume.done": "Welcome back. Your next check-in is at {time}, {timezone} time.",
+    "resume.not_paused": "Check-ins are already on. The next one is at {time}, {timezone} time.",
+    "not_enrolled": "This works once you've joined with the link from your clinic.",
+    "error": "Sorry, something went wrong on my side. Please try again in a moment. If you need help now, use /sos.",
+    "button.stale": "This button no longer works.",
+    # Hotlines
+    "sos.header": "You deserve support right now. These lines are there for you:",
+    "sos.emergency": "Emergency: {number}",
+    "sos.emergency_unknown": "If you are in immediate danger, call your local emergency number.",
+    "sos.reach": "If you can, reach out to someone you trust as well.",
+    "sos.line_call": "call {call}",
+    "sos.line_text": "text {text}",
+    "sos.line_hours": "({hours})",
+    # Staff
+    "staff.only": "Sorry, this command is only for the clinic's staff.",
+    "staff.patients.header": "Patients ({count}):",
+    "staff.patients.row": "#{id} {name} – {status}, check-in {time} {timezone}, last score {score}",
+    "staff.patients.empty": "No patients yet.",
+    "staff.today.header": "Not checked in today ({count}):",
+    "staff.today.row": "#{id} {name} (check-in {time} {timezone})",
+    "staff.today.all": "Everyone active has checked in today.",
+    "staff.blocked": "Patient #{id} {name} has blocked the bot or left the chat, so messages can't reach them. Nothing more will be sent until they write again.",
+    # Bot command menu
+    "cmd.checkin": "How I feel now",
+    "cmd.settings": "Check-in time and time zone",
+    "cmd.pause": "Pause check-ins",
+    "cmd.resume": "Resume check-ins",
+    "cmd.sos": "Crisis lines",
+    "cmd.help": "What I can do",
+}
+
+CATALOGUES: dict[str, dict[str, str]] = {"en": EN}
+
+
+def t(key: str, language: str = "en", /, **values: Any) -> str:
+    """The text for `key` in `language` (English when not translated), with `values` filled in."""
+    template = CATALOGUES.get(language, EN).get(key) or EN[key]
+    return template.format(**values)
+
+
+def placeholders(key: str) -> set[str]:
+    return {name for _, name, _, _ in Formatter().parse(EN[key]) if name}
