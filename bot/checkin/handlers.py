@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes
 
 from bot import callbacks
 from bot.checkin.render import note_keyboard, score_keyboard
-from bot.checkin.service import TapResult, open_checkin, record_score, skip_note
+from bot.checkin.service import SkipResult, TapResult, open_checkin, record_score, skip_note
 from bot.patients import is_enrolled, local_today, patient_by_telegram
 from bot.runtime import runtime
 from bot.texts import t
@@ -93,9 +93,9 @@ async def skip_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await rt.sender.answer(query, t("button.stale"))
         return
     async with rt.session() as session:
-        mine = await skip_note(session, checkin_id=press.checkin_id, telegram_user_id=query.from_user.id)
-    if not mine:
-        await rt.sender.answer(query, t("checkin.not_yours"))
+        result = await skip_note(session, checkin_id=press.checkin_id, telegram_user_id=query.from_user.id)
+    if result is not SkipResult.SKIPPED:
+        await rt.sender.answer(query, t("checkin.not_yours" if result is SkipResult.NOT_YOURS else "button.stale"))
         return
     await rt.sender.answer(query)
     await rt.sender.edit_text(query.message.chat.id, query.message.message_id, t("checkin.skipped"))

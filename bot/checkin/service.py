@@ -151,15 +151,22 @@ async def take_note(
     return checkin
 
 
-async def skip_note(session: AsyncSession, *, checkin_id: int, telegram_user_id: int) -> bool:
+class SkipResult(enum.StrEnum):
+    SKIPPED = "skipped"
+    STALE = "stale"
+    NOT_YOURS = "not_yours"
+
+
+async def skip_note(session: AsyncSession, *, checkin_id: int, telegram_user_id: int) -> SkipResult:
     patient = await session.scalar(select(Patient).where(Patient.telegram_user_id == telegram_user_id))
     checkin = await session.get(CheckIn, checkin_id)
     if patient is None or checkin is None or checkin.patient_id != patient.id:
-        return False
-    if patient.note_checkin_id == checkin_id:
-        patient.note_checkin_id = None
-        patient.note_until = None
-    return True
+        return SkipResult.NOT_YOURS
+    if patient.note_checkin_id != checkin_id:
+        return SkipResult.STALE
+    patient.note_checkin_id = None
+    patient.note_until = None
+    return SkipResult.SKIPPED
 
 
 async def edit_note(session: AsyncSession, *, patient_id: int, message_id: int, text: str, now: datetime) -> bool:

@@ -74,5 +74,19 @@ def run(
         fail(f"cannot reach the Bot API at {settings.telegram_api_base_url}: {type(exc).__name__}", 2)
 
 
+@app.command()
+def demo() -> None:
+    """Run the real bot against the built-in Bot API stand-in and print a short conversation."""
+    import asyncio
+
+    from rich.console import Console
+
+    from bot.demo import play
+
+    env = load_env()
+    configure_logging("WARNING", secrets=[])
+    asyncio.run(play(env.clinic, Console()))
+
+
 def main() -> None:
     app()

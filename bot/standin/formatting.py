@@ -109,7 +109,7 @@ def parse_html(source: str) -> tuple[str, list[Entity]]:
                 raise EntityParseError(f"Unclosed end tag at byte offset {at}")
             name = source[i + 2 : end].strip().lower()
             if not stack:
-                raise EntityParseError(f'Unexpected end tag at byte offset {at}')
+                raise EntityParseError(f"Unexpected end tag at byte offset {at}")
             open_name, start, attrs = stack.pop()
             if name != open_name:
                 raise EntityParseError(
@@ -375,9 +375,7 @@ def detect_entities(text: str) -> list[Entity]:
     for match in _AUTO.finditer(text):
         kind = match.lastgroup
         assert kind is not None
-        found.append(
-            {"type": kind, "offset": utf16_len(text[: match.start()]), "length": utf16_len(match[0])}
-        )
+        found.append({"type": kind, "offset": utf16_len(text[: match.start()]), "length": utf16_len(match[0])})
     return found
 
 

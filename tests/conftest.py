@@ -1,0 +1,95 @@
+"""Shared fixtures: a migrated database per test (SQLite by default, PostgreSQL when TEST_DATABASE_URL says so),
+the clinic file, and the real bot running against the stand-in on a manual clock."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import URL, make_url
+
+from bot.clinic import ClinicConfig, load_clinic_config
+from bot.local import LocalBot
+from storage.migrate import upgrade
+from storage.models import Base
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday morning, before any DST change
+
+
+@pytest.fixture(scope="session")
+def _database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Migrated once per run; each test gets a copy (SQLite) or an emptied database (PostgreSQL)."""
+    if not TEST_DATABASE_URL:
+        path = tmp_path_factory.mktemp("db") / "template.db"
+        upgrade(f"sqlite+aiosqlite:///{path}")
+        yield str(path)
+        return
+    base = make_url(TEST_DATABASE_URL)
+    name = f"moodbot_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    asyncio.run(_execute(base, f'CREATE DATABASE "{name}"'))
+    url = base.set(database=name).render_as_string(hide_password=False)
+    upgrade(url)
+    try:
+        yield url
+    finally:
+        asyncio.run(_execute(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _execute(url: URL, statement: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(
+        host=url.host or "127.0.0.1", port=url.port or 5432, user=url.username or "postgres",
+        password=url.password, database=url.database or "postgres",
+    )  # fmt: skip
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+@pytest.fixture
+async def database_url(_database_template: str, tmp_path: Path) -> AsyncIterator[str]:
+    if not TEST_DATABASE_URL:
+        path = tmp_path / "moodbot.db"
+        shutil.copy(_database_template, path)
+        yield f"sqlite+aiosqlite:///{path}"
+        return
+    await _truncate(_database_template)
+    yield _database_template
+
+
+async def _truncate(url: str) -> None:
+    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    await _execute(make_url(url), f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+
+
+CLINIC_TOML = """
+[clinic]
+name = "Riverside Ketamine Clinic"
+timezone = "America/New_York"
+country = "US"
+staff_chat_id = -1001234567890
+checkin_time = "20:00"
+"""
+
+
+@pytest.fixture
+def clinic(tmp_path: Path) -> ClinicConfig:
+    path = tmp_path / "clinic.toml"
+    path.write_text(CLINIC_TOML)
+    return load_clinic_config(path)
+
+
+@pytest.fixture
+async def bot(database_url: str, clinic: ClinicConfig) -> AsyncIterator[LocalBot]:
+    async with LocalBot(database_url=database_url, clinic=clinic, start=START) as local:
+        yield local
+
