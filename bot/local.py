@@ -40,8 +40,9 @@ class LocalBot:
         start: datetime,
         encryption_key: str = "local-test-key",
         limits: Limits | None = None,
+        real_pacing: bool = False,
     ) -> None:
-        self.clock = ManualClock(start)
+        self.clock = ManualClock(start, real_pacing=real_pacing)
         self.clinic = clinic
         self.database_url = database_url
         self._key = encryption_key

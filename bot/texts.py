@@ -50,7 +50,10 @@ EN: dict[str, str] = {
     ),
     # Check-in
     "checkin.ask": "Hi {name}. How is your mood today, from 0 (very low) to 10 (very good)?",
-    "checkin.answered": "How is your mood today, from 0 (very low) to 10 (very good)?\n\nYou chose {score}. Tap another number to change it.",
+    "checkin.answered": (
+        "How is your mood today, from 0 (very low) to 10 (very good)?\n\n"
+        "You chose {score}. Tap another number to change it."
+    ),
     "checkin.note": "Thank you. Would you like to add a few words about today? Just write them here.",
     "checkin.skip": "Skip",
     "checkin.skipped": "That's fine, no note today.",
@@ -62,8 +65,9 @@ EN: dict[str, str] = {
     "journal.saved": "Saved to your journal.",
     "journal.updated": "Updated in your journal.",
     "journal.not_saved": ("Sorry, I couldn't save that just now. Please send it again in a moment."),
-    "nontext": "Thank you. I can only keep written words here, so this wasn't saved. You're welcome to write it as text.",
-    "text.too_long": "That was long, so I saved it in {parts} parts.",
+    "nontext": (
+        "Thank you. I can only keep written words here, so this wasn't saved. You're welcome to write it as text."
+    ),
     # Commands
     "help": (
         "Here's what I can do:\n"
@@ -108,7 +112,10 @@ EN: dict[str, str] = {
     "staff.today.header": "Not checked in today ({count}):",
     "staff.today.row": "#{id} {name} (check-in {time} {timezone})",
     "staff.today.all": "Everyone active has checked in today.",
-    "staff.blocked": "Patient #{id} {name} has blocked the bot or left the chat, so messages can't reach them. Nothing more will be sent until they write again.",
+    "staff.blocked": (
+        "Patient #{id} {name} has blocked the bot or left the chat, so messages can't reach them. "
+        "Nothing more will be sent until they write again."
+    ),
     # Bot command menu
     "cmd.checkin": "How I feel now",
     "cmd.settings": "Check-in time and time zone",

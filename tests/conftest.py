@@ -92,4 +92,3 @@ def clinic(tmp_path: Path) -> ClinicConfig:
 async def bot(database_url: str, clinic: ClinicConfig) -> AsyncIterator[LocalBot]:
     async with LocalBot(database_url=database_url, clinic=clinic, start=START) as local:
         yield local
-

@@ -68,13 +68,15 @@ async def add_staff(bot: LocalBot, telegram_user_id: int, name: str = "Dr. Reyes
     async with bot.runtime.session() as session:
         if await session.scalar(select(Staff).where(Staff.telegram_user_id == telegram_user_id)) is None:
             session.add(
-                Staff(telegram_user_id=telegram_user_id, name=name, role=StaffRole.COUNSELOR, created_at=bot.clock.now())
+                Staff(
+                    telegram_user_id=telegram_user_id, name=name, role=StaffRole.COUNSELOR, created_at=bot.clock.now()
+                )
             )
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 10.0) -> None:
+async def eventually(check: Callable[[], Awaitable[bool]], within: float = 10.0) -> None:
     """Wait until the bot has done something that leaves no message behind (a database write)."""
-    deadline = asyncio.get_running_loop().time() + timeout
+    deadline = asyncio.get_running_loop().time() + within
     while not await check():
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("condition not reached")

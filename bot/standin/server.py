@@ -43,6 +43,7 @@ import contextlib
 import copy
 import inspect
 import json
+import logging
 import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -82,6 +83,7 @@ from bot.standin.models import (
 )
 from bot.standin.params import read_params
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 _Handler = Callable[[dict[str, Any]], Awaitable[Any]]
 
@@ -340,7 +342,12 @@ class BotApiStandIn:
             self._raise_injected(name, params)
             result = await handler(params)
         except ApiError as exc:
+            log.debug("%s -> %s %s", name, exc.status, exc.description)
             return _error_response(exc)
+        except Exception as exc:
+            # A bug here must not pass for a network error the bot would quietly retry.
+            log.exception("stand-in failed on %s", name)
+            return _error_response(ApiError(500, f"Internal Server Error: stand-in bug: {exc!r}"))
         return web.json_response({"ok": True, "result": result})
 
     async def _handle_file(self, request: web.Request) -> web.Response:
@@ -361,9 +368,9 @@ class BotApiStandIn:
             return _error_response(bad_request("the body must be a JSON object"))
         if not isinstance(kwargs, dict):
             return _error_response(bad_request("the body must be a JSON object"))
-        if "data_base64" in kwargs:
-            kwargs["data"] = base64.b64decode(kwargs.pop("data_base64"))
         try:
+            if "data_base64" in kwargs:
+                kwargs["data"] = base64.b64decode(kwargs.pop("data_base64"), validate=True)
             result = getattr(self, action)(**kwargs)
             if inspect.isawaitable(result):
                 result = await result

@@ -21,13 +21,19 @@ def utc(*args: int) -> datetime:
 
 async def checkins(bot: LocalBot, patient_id: int) -> list[CheckIn]:
     async with bot.runtime.session() as session:
-        rows = await session.scalars(select(CheckIn).where(CheckIn.patient_id == patient_id).order_by(CheckIn.local_date))
+        rows = await session.scalars(
+            select(CheckIn).where(CheckIn.patient_id == patient_id).order_by(CheckIn.local_date)
+        )
         return list(rows)
 
 
 def asks(bot: LocalBot, chat_id: int) -> list:
     """The bot's check-in messages in a chat: those carrying the 0–10 score buttons."""
-    return [m for m in bot.standin.sent(chat_id) if any(data.startswith("ci:") for _, data in bot.standin.buttons(m) if data)]
+    return [
+        m
+        for m in bot.standin.sent(chat_id)
+        if any(data.startswith("ci:") for _, data in bot.standin.buttons(m) if data)
+    ]
 
 
 async def test_checkin_arrives_at_local_time_in_two_zones(bot: LocalBot) -> None:
@@ -145,9 +151,7 @@ async def test_forged_and_garbage_presses_change_nothing(bot: LocalBot) -> None:
         await bot.standin.press_button(ANA, ask.message_id, data)
         for data in ("ci:abc:3", "ci:1:11", "ci:99999:3", "hello", "cs:1:zz:y", "cn:1:skip", "ci:" + "9" * 60)
     ]
-    await bot.standin.wait_for(
-        lambda: all(bot.standin.callback_answer(q) is not None for q in [other, *garbage])
-    )
+    await bot.standin.wait_for(lambda: all(bot.standin.callback_answer(q) is not None for q in [other, *garbage]))
     assert "isn't for you" in bot.standin.callback_answer(other)["text"]
     for query in garbage:
         assert bot.standin.callback_answer(query)["text"]
@@ -165,7 +169,9 @@ async def test_checkin_command_reuses_todays_checkin(bot: LocalBot) -> None:
     bot.clock.set(utc(2026, 3, 3, 1, 0))
     await bot.tick()  # the scheduled one for the same day is not sent: it was answered
     async with bot.runtime.session() as session:
-        row = await session.scalar(select(OutboxMessage).where(OutboxMessage.patient_id == patient.id))
+        row = await session.scalar(
+            select(OutboxMessage).where(OutboxMessage.idempotency_key == f"checkin:{patient.id}:2026-03-02")
+        )
     assert row is not None and row.status is OutboxStatus.CANCELLED
     assert len(asks(bot, ANA)) == 1
     assert [c.score for c in await checkins(bot, patient.id)] == [8]
@@ -192,11 +198,9 @@ async def test_a_checkin_too_late_to_send_is_dropped(bot: LocalBot) -> None:
     await bot.tick()
     assert asks(bot, ANA) == []
     async with bot.runtime.session() as session:
-        statuses = dict(
-            (await session.execute(
-                select(OutboxMessage.idempotency_key, OutboxMessage.status).where(OutboxMessage.patient_id == patient.id)
-            )).all()
-        )  # fmt: skip
+        query = select(OutboxMessage.idempotency_key, OutboxMessage.status)
+        rows = await session.execute(query.where(OutboxMessage.patient_id == patient.id))
+        statuses = dict(rows.tuples().all())
     assert statuses[f"checkin:{patient.id}:2026-03-02"] is OutboxStatus.DROPPED
     assert statuses[f"checkin:{patient.id}:2026-03-03"] is OutboxStatus.PENDING
 
