@@ -47,7 +47,7 @@ async def measure(url: str, patients: int, limits: Limits | None) -> tuple[float
                     status=PatientStatus.ACTIVE,
                     created_at=START,
                     enrolled_at=START,
-                )  # fmt: skip
+                )
                 for i in range(patients)
             )
         async with bot.runtime.session() as session:
