@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -29,7 +30,11 @@ from bot.help import help_command, sos_command
 from bot.journal.handlers import edited_text, other_message, text_message
 from bot.outbox.dispatcher import Dispatcher
 from bot.preferences.handlers import pause_command, resume_command, settings_command
-from bot.runtime import RUNTIME_KEY, Runtime, runtime
+from bot.runtime import DISPATCHER_KEY, RUNTIME_KEY, Runtime, runtime
+from bot.safety.alerts import CrisisAlertMessage
+from bot.safety.detector import Detector
+from bot.safety.handlers import acknowledge_button, crisis_guard, sweep_alerts
+from bot.safety.service import ALERT_KIND
 from bot.sender import Limits, PacingRateLimiter, Sender
 from bot.settings import Settings
 from bot.staff import notices
@@ -40,7 +45,6 @@ from storage.models import Meta
 
 log = logging.getLogger(__name__)
 
-DISPATCHER_KEY = "dispatcher"
 PLAN_INTERVAL_SECONDS = 60
 
 PATIENT_COMMANDS = ["checkin", "settings", "pause", "resume", "sos", "help"]
@@ -77,13 +81,21 @@ def build_application(
         .post_shutdown(post_shutdown)  # type: ignore[arg-type]
         .build()
     )
-    rt = Runtime(settings=settings, clinic=clinic, sessions=sessions, clock=clock, sender=Sender(app.bot))
+    rt = Runtime(
+        settings=settings,
+        clinic=clinic,
+        sessions=sessions,
+        clock=clock,
+        sender=Sender(app.bot),
+        detector=Detector(extra_phrases=clinic.safety.extra_phrases),
+    )
     app.bot_data[RUNTIME_KEY] = rt
     app.bot_data[DISPATCHER_KEY] = Dispatcher(
         rt,
         {
             CHECKIN_KIND: DailyCheckin(clinic.clinic.staff_chat_id),
             notices.KIND: notices.StaffNotice(),
+            ALERT_KIND: CrisisAlertMessage(clinic),
         },
     )
     _register_handlers(app)
@@ -96,6 +108,11 @@ def build_application(
 def _register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     private = filters.ChatType.PRIVATE
     new = filters.UpdateType.MESSAGE
+    # Safety first: every text (and caption, and edit) of a private chat is checked before anything else runs.
+    app.add_handler(
+        MessageHandler(private & filters.UpdateType.MESSAGES & (filters.TEXT | filters.CAPTION), crisis_guard),
+        group=-1,
+    )
     patient_commands = {
         "start": start_command,
         "checkin": checkin_command,
@@ -109,6 +126,7 @@ def _register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         app.add_handler(CommandHandler(name, callback, filters=private & new))
     app.add_handler(CommandHandler("patients", patients_command, filters=new))
     app.add_handler(CommandHandler("today", today_command, filters=new))
+    app.add_handler(CallbackQueryHandler(acknowledge_button, pattern=r"^ack:"))
     app.add_handler(CallbackQueryHandler(consent_button, pattern=r"^cs:"))
     app.add_handler(CallbackQueryHandler(score_button, pattern=r"^ci:"))
     app.add_handler(CallbackQueryHandler(skip_button, pattern=r"^cn:"))
@@ -135,9 +153,15 @@ async def plan_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         await plan_checkins(session, now=rt.clock.now(), grace=rt.checkin_grace)
 
 
+async def dispatch_due(app: Application[Any, Any, Any, Any, Any, Any]) -> Counter[str]:
+    """Queue repeats of unacknowledged crisis alerts, then send everything that is due."""
+    await sweep_alerts(app.bot_data[RUNTIME_KEY])
+    return await app.bot_data[DISPATCHER_KEY].run_once()
+
+
 async def dispatch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send what is due."""
-    report = await context.application.bot_data[DISPATCHER_KEY].run_once()
+    report = await dispatch_due(context.application)
     if report:
         log.info("dispatch: %s", dict(report))
 

@@ -24,13 +24,19 @@ class ConsentAnswer:
     agree: bool
 
 
-Callback = ScoreTap | NoteSkip | ConsentAnswer
+@dataclass(frozen=True, slots=True)
+class Acknowledge:
+    alert_id: int
+
+
+Callback = ScoreTap | NoteSkip | ConsentAnswer | Acknowledge
 
 _ID = r"(\d{1,12})"
 _PATTERNS: list[tuple[re.Pattern[str], type]] = [
     (re.compile(rf"^ci:{_ID}:(\d{{1,2}})$"), ScoreTap),
     (re.compile(rf"^cn:{_ID}:skip$"), NoteSkip),
     (re.compile(rf"^cs:{_ID}:([0-9a-f]{{16}}):([yn])$"), ConsentAnswer),
+    (re.compile(rf"^ack:{_ID}$"), Acknowledge),
 ]
 
 
@@ -46,6 +52,10 @@ def consent_answer(invite_id: int, tag: str, *, agree: bool) -> str:
     return f"cs:{invite_id}:{tag}:{'y' if agree else 'n'}"
 
 
+def acknowledge(alert_id: int) -> str:
+    return f"ack:{alert_id}"
+
+
 def parse(data: str | None) -> Callback | None:
     """The press, or None for anything malformed, out of range or unknown."""
     if not data or len(data) > 64:
@@ -59,5 +69,7 @@ def parse(data: str | None) -> Callback | None:
             return ScoreTap(int(match[1]), score) if 0 <= score <= 10 else None
         if kind is NoteSkip:
             return NoteSkip(int(match[1]))
+        if kind is Acknowledge:
+            return Acknowledge(int(match[1]))
         return ConsentAnswer(int(match[1]), match[2], match[3] == "y")
     return None

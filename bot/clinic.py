@@ -8,7 +8,7 @@ from datetime import date, time
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -86,8 +86,23 @@ class CountryHotlines(_Strict):
     lines: tuple[HotlineLine, ...] = Field(min_length=1)
 
 
+Tier = Literal["imminent", "self_harm", "ideation"]
+
+
+class SafetySection(_Strict):
+    # Minutes an alert may stay unacknowledged before the staff chat is alerted again.
+    ack_minutes: int = Field(default=15, ge=1, le=240)
+    # Repeats after the first alert; after the last one the fallback contact is alerted.
+    max_realerts: int = Field(default=3, ge=0, le=20)
+    # A chat (a person's private chat with the bot, or another group) told when nobody acknowledges.
+    fallback_chat_id: int | None = None
+    # The clinic's own phrases, per tier, matched after the same normalisation as the built-in ones.
+    extra_phrases: dict[Tier, tuple[str, ...]] = Field(default_factory=dict)
+
+
 class ClinicConfig(_Strict):
     clinic: ClinicSection = ClinicSection()
+    safety: SafetySection = SafetySection()
     hotlines: dict[CountryCode, CountryHotlines] = Field(default_factory=dict)
     source: str = "built-in defaults"
 

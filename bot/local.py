@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
 from telegram.ext import Application
 
-from bot.app import DISPATCHER_KEY, build_application
+from bot.app import build_application, dispatch_due
 from bot.checkin.service import plan_checkins
 from bot.clinic import ClinicConfig
 from bot.clock import ManualClock
@@ -122,7 +122,7 @@ class LocalBot:
 
     async def dispatch(self) -> Counter[str]:
         assert self.app is not None
-        return await self.app.bot_data[DISPATCHER_KEY].run_once()
+        return await dispatch_due(self.app)
 
     async def tick(self) -> Counter[str]:
         """What the periodic jobs do, once, at the clock's current time."""

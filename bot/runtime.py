@@ -13,11 +13,13 @@ from telegram.ext import CallbackContext
 
 from bot.clinic import ClinicConfig
 from bot.clock import Clock
+from bot.safety.detector import Detector
 from bot.sender import Sender
 from bot.settings import Settings
 from storage.db import session_scope
 
 RUNTIME_KEY = "runtime"
+DISPATCHER_KEY = "dispatcher"
 
 
 @dataclass
@@ -27,6 +29,7 @@ class Runtime:
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
     sender: Sender
+    detector: Detector
 
     @property
     def checkin_grace(self) -> timedelta:

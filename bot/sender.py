@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 class Priority(enum.StrEnum):
     CRISIS = "crisis"  # never queued behind anything
+    ALERT = "alert"  # a staff crisis alert: never queued, but a 429 goes back to the outbox like OUTBOX
     REPLY = "reply"  # an answer to something the user just did
     OUTBOX = "outbox"  # scheduled; a 429 goes back to the outbox instead of waiting here
 
@@ -102,10 +103,10 @@ class PacingRateLimiter(BaseRateLimiter[dict[str, Any]]):
     def delay_for(self, chat_id: int | None, priority: Priority) -> float:
         """How long this request must wait; reserves its place in the chat's and the global bucket."""
         if chat_id is None:
-            return 0.0 if priority is Priority.CRISIS else self._global.reserve()
+            return 0.0 if priority in (Priority.CRISIS, Priority.ALERT) else self._global.reserve()
         chat_wait = self._chat_bucket(chat_id).reserve()
-        if priority is Priority.CRISIS:
-            # A crisis reply tries at once: Telegram tolerates short bursts, and a wait here could cost a life.
+        if priority in (Priority.CRISIS, Priority.ALERT):
+            # Crisis traffic tries at once: Telegram tolerates short bursts, and a wait here could cost a life.
             return 0.0
         paused = max(0.0, self._paused_until.get(chat_id, 0.0) - self._clock.monotonic())
         return max(chat_wait, paused, self._global.reserve())
@@ -139,7 +140,7 @@ class PacingRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 if chat_id is not None:
                     self.pause_chat(chat_id, wait)
                 attempt += 1
-                if priority is Priority.OUTBOX or attempt > self.limits.reply_retries:
+                if priority in (Priority.OUTBOX, Priority.ALERT) or attempt > self.limits.reply_retries:
                     raise
                 log.warning("429 on %s for chat %s; retrying in %.0fs", endpoint, chat_id, wait)
                 await self._sleep(wait)

@@ -104,6 +104,39 @@ EN: dict[str, str] = {
     "sos.line_call": "call {call}",
     "sos.line_text": "text {text}",
     "sos.line_hours": "({hours})",
+    # Crisis
+    "crisis.reply": (
+        "Thank you for telling me. I'm sorry you're going through this. You don't have to face it alone.\n\n"
+        "Please reach out to someone now:\n{hotlines}\n\n{team}"
+        "This chat isn't watched around the clock, so please don't wait for a reply here."
+    ),
+    "crisis.reply.imminent": (
+        "Thank you for telling me. Your safety matters most right now.\n\n"
+        "If you might act on these thoughts, please call for help now:\n{hotlines}\n\n"
+        "If you can, go to someone near you and stay with them. {team}"
+        "This chat isn't watched around the clock, so please don't wait for a reply here."
+    ),
+    "crisis.team": "I'm letting your care team know too, though they may not see it straight away. ",
+    "crisis.alert": (
+        "🚨 Crisis alert – {tier}\n{person}\nSaid: “{excerpt}”\nAt: {when}{repeats}\n"
+        "The patient was sent the crisis lines. Please acknowledge when someone is handling this."
+    ),
+    "crisis.alert.repeats": "\nMessages like this: {count} (latest {latest})",
+    "crisis.alert.reminder": "⏰ Reminder {round}: not acknowledged yet.\n",
+    "crisis.alert.fallback": "No one has acknowledged this alert in the staff chat for {minutes} minutes.\n",
+    "crisis.alert.unrecorded": (
+        "🚨 Crisis alert – {tier}\n{person}\nSaid: “{excerpt}”\n"
+        "The database could not be reached, so this alert has no button and will not be repeated."
+    ),
+    "crisis.person.patient": "Patient #{id} {name}",
+    "crisis.person.stranger": "Not enrolled: {name} (Telegram id {id})",
+    "crisis.tier.imminent": "IMMINENT risk",
+    "crisis.tier.self_harm": "self-harm",
+    "crisis.tier.ideation": "suicidal thoughts",
+    "crisis.ack.button": "Acknowledge",
+    "crisis.acked": "✓ Acknowledged by {name} at {when}",
+    "crisis.ack.done": "Thank you. Recorded.",
+    "crisis.ack.already": "Already acknowledged by {name}.",
     # Staff
     "staff.only": "Sorry, this command is only for the clinic's staff.",
     "staff.patients.header": "Patients ({count}):",

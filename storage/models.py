@@ -198,3 +198,44 @@ class Meta(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class CrisisAlert(Base):
+    """One alert to staff per person in crisis, kept open (and repeated) until someone acknowledges it."""
+
+    __tablename__ = "crisis_alerts"
+    __table_args__ = (Index("ix_crisis_alerts_due", "acknowledged_at", "next_alert_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id", ondelete="SET NULL"), index=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    person: Mapped[str] = mapped_column(String(200))
+    tier: Mapped[str] = mapped_column(String(16))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_event_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    events: Mapped[int] = mapped_column(Integer, default=1)
+    rounds: Mapped[int] = mapped_column(Integer, default=0)
+    next_alert_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    acknowledged_by_name: Mapped[str | None] = mapped_column(String(120))
+    # [[chat_id, message_id], …] of every alert message, so that acknowledging can update them all.
+    staff_messages: Mapped[list[list[int]]] = mapped_column(JSON, default=list)
+
+
+class CrisisEvent(Base):
+    """Each detection: who, what tier, which rule, when; the excerpt is health data and is encrypted."""
+
+    __tablename__ = "crisis_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("crisis_alerts.id", ondelete="SET NULL"), index=True)
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id", ondelete="SET NULL"), index=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger)
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    tier: Mapped[str] = mapped_column(String(16))
+    rule: Mapped[str] = mapped_column(String(120))
+    language: Mapped[str | None] = mapped_column(String(8))
+    excerpt: Mapped[str] = mapped_column(EncryptedText)
+    detected_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -81,6 +81,24 @@ async def claim_due(session: AsyncSession, *, now: datetime, limit: int, lease: 
     return rows
 
 
+async def claim_one(session: AsyncSession, *, row_id: int, now: datetime) -> bool:
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
+    )
+    return (result.rowcount or 0) == 1  # type: ignore[attr-defined]
+
+
+async def cancel_keys(session: AsyncSession, *, prefix: str, reason: str) -> int:
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.idempotency_key.startswith(prefix), OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.CANCELLED, last_error=reason)
+    )
+    return result.rowcount or 0  # type: ignore[attr-defined]
+
+
 async def cancel_pending(
     session: AsyncSession, *, patient_id: int, kinds: Sequence[str] | None = None, reason: str
 ) -> int:

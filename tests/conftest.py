@@ -78,6 +78,11 @@ timezone = "America/New_York"
 country = "US"
 staff_chat_id = -1001234567890
 checkin_time = "20:00"
+
+[safety]
+ack_minutes = 15
+max_realerts = 3
+fallback_chat_id = 7777
 """
 
 

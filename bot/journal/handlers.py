@@ -23,10 +23,13 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     rt = runtime(context)
     message, user = update.effective_message, update.effective_user
     assert message is not None and message.text is not None and user is not None
+    crisis = rt.detector.check(message.text).crisis
     try:
         async with rt.session() as session:
             patient = await patient_by_telegram(session, user.id)
             if not is_enrolled(patient):
+                if crisis:
+                    return  # answered by the crisis path, and nothing of a stranger is kept here
                 reply = not_enrolled_text(rt.clinic, patient, code_given=False)
             else:
                 assert patient is not None
@@ -34,6 +37,16 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
                 if patient.unreachable_since is not None:
                     patient.unreachable_since = None
                     await replan_for(session, patient=patient, now=now, grace=rt.checkin_grace)
+                if crisis:
+                    # The crisis reply has gone out already; the words are kept without a cheerful "saved".
+                    await add_entry(
+                        session,
+                        patient_id=patient.id,
+                        text=message.text,
+                        message_id=message.message_id,
+                        at=message.date,
+                    )
+                    return
                 note = await take_note(
                     session, patient=patient, text=message.text, message_id=message.message_id, now=now
                 )
@@ -79,6 +92,8 @@ async def other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     rt = runtime(context)
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
+    if message.caption and rt.detector.check(message.caption).crisis:
+        return  # the crisis reply is the answer
     async with rt.session() as session:
         patient = await patient_by_telegram(session, user.id)
         reply = (

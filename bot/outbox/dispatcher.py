@@ -31,6 +31,7 @@ class Prepared:
     chat_id: int
     text: str
     buttons: InlineKeyboardMarkup | None = None
+    priority: Priority = Priority.OUTBOX
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,12 @@ class Dispatcher:
         report.update(results)
         return report
 
+    async def deliver_now(self, row_id: int) -> str:
+        """Send one row at once (a crisis alert), if no other dispatcher has taken it already."""
+        async with self._rt.session() as session:
+            claimed = await outbox.claim_one(session, row_id=row_id, now=self._rt.clock.now())
+        return await self._guarded(row_id) if claimed else "taken"
+
     async def _guarded(self, row_id: int) -> str:
         async with self._limit:
             try:
@@ -93,7 +100,7 @@ class Dispatcher:
                 row.last_error = prepared.reason
                 return "cancelled"
         delivery = await rt.sender.send_text(
-            prepared.chat_id, prepared.text, buttons=prepared.buttons, priority=Priority.OUTBOX
+            prepared.chat_id, prepared.text, buttons=prepared.buttons, priority=prepared.priority
         )
         async with rt.session() as session:
             row = await session.get_one(OutboxMessage, row_id)

@@ -1,0 +1,109 @@
+"""Staff crisis alerts as outbox messages: what they say, their Acknowledge button, and the repeats."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import callbacks
+from bot.clinic import ClinicConfig
+from bot.outbox.dispatcher import Prepared, Skip
+from bot.safety.service import next_reminder, plan_round
+from bot.sender import Priority
+from bot.texts import t
+from storage.models import CrisisAlert, CrisisEvent, OutboxMessage
+
+EXCERPT_CHARS = 300
+
+
+def clinic_time(config: ClinicConfig, instant: datetime) -> str:
+    return instant.astimezone(ZoneInfo(config.clinic.timezone)).strftime("%a %d %b %H:%M %Z")
+
+
+def ack_keyboard(alert_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t("crisis.ack.button"), callback_data=callbacks.acknowledge(alert_id))]]
+    )
+
+
+def shorten(text: str, limit: int = EXCERPT_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+async def alert_text(session: AsyncSession, config: ClinicConfig, alert: CrisisAlert) -> str:
+    latest = await session.scalar(
+        select(CrisisEvent).where(CrisisEvent.alert_id == alert.id).order_by(CrisisEvent.id.desc()).limit(1)
+    )
+    first = await session.scalar(
+        select(CrisisEvent).where(CrisisEvent.alert_id == alert.id).order_by(CrisisEvent.id).limit(1)
+    )
+    repeats = (
+        t("crisis.alert.repeats", count=alert.events, latest=clinic_time(config, alert.last_event_at))
+        if alert.events > 1
+        else ""
+    )
+    text = t(
+        "crisis.alert",
+        tier=t(f"crisis.tier.{alert.tier}"),
+        person=alert.person,
+        excerpt=shorten(latest.excerpt if latest else ""),
+        when=clinic_time(config, first.detected_at if first else alert.opened_at),
+        repeats=repeats,
+    )
+    if alert.acknowledged_at is not None:
+        text += "\n\n" + t(
+            "crisis.acked", name=alert.acknowledged_by_name or "?", when=clinic_time(config, alert.acknowledged_at)
+        )
+    return text
+
+
+class CrisisAlertMessage:
+    """The outbox kind for staff alerts; a staff chat that refuses the bot sends the alert to the fallback."""
+
+    def __init__(self, config: ClinicConfig) -> None:
+        self._config = config
+
+    async def prepare(self, session: AsyncSession, row: OutboxMessage, now: datetime) -> Prepared | Skip:
+        alert = await session.get(CrisisAlert, row.payload.get("alert_id"))
+        if alert is None or row.chat_id is None:
+            return Skip("alert gone")
+        if alert.acknowledged_at is not None:
+            return Skip("acknowledged")
+        prefix = ""
+        if row.payload.get("fallback"):
+            minutes = int((now - alert.opened_at).total_seconds() // 60)
+            prefix = t("crisis.alert.fallback", minutes=minutes)
+        elif alert.rounds >= 1:
+            prefix = t("crisis.alert.reminder", round=alert.rounds)
+        text = prefix + await alert_text(session, self._config, alert)
+        return Prepared(row.chat_id, text, ack_keyboard(alert.id), priority=Priority.ALERT)
+
+    async def on_sent(self, session: AsyncSession, row: OutboxMessage, message_id: int | None) -> None:
+        alert = await session.get(CrisisAlert, row.payload.get("alert_id"), with_for_update=True)
+        if alert is None or row.chat_id is None or message_id is None:
+            return
+        alert.staff_messages = [*alert.staff_messages, [row.chat_id, message_id]]
+        if row.payload.get("fallback"):
+            return
+        alert.rounds += 1
+        if alert.acknowledged_at is None:
+            alert.next_alert_at = next_reminder(row.sent_at or alert.last_event_at, self._config.safety.ack_minutes)
+
+    async def on_blocked(self, session: AsyncSession, row: OutboxMessage, now: datetime) -> None:
+        alert = await session.get(CrisisAlert, row.payload.get("alert_id"), with_for_update=True)
+        if alert is None or alert.acknowledged_at is not None or row.payload.get("fallback"):
+            return
+        await plan_round(
+            session,
+            alert=alert,
+            now=now,
+            staff_chat_id=self._config.clinic.staff_chat_id,
+            fallback_chat_id=self._config.safety.fallback_chat_id,
+            max_realerts=self._config.safety.max_realerts,
+            force_fallback=True,
+        )
