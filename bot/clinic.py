@@ -40,7 +40,7 @@ CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
 
 
 class ClinicSection(_Strict):
-    name: str = "Our clinic"
+    name: str = "your clinic"
     timezone: str = "America/New_York"
     country: CountryCode = "US"
     language: str = "en"

@@ -95,4 +95,10 @@ async def play(clinic: ClinicConfig, console: Console) -> None:
             talk.user("/sos")
             await bot.standin.send_command(PATIENT, "sos")
             await talk.replies()
+
+            console.rule("Any sign of crisis is answered at once (and the staff chat is alerted)")
+            words = "Some days I just don't want to wake up."
+            talk.user(words)
+            await bot.standin.send_text(PATIENT, words)
+            await talk.replies()
             console.rule("End of the demo: everything above went through the real bot over HTTP")

@@ -200,7 +200,7 @@ async def test_a_checkin_too_late_to_send_is_dropped(bot: LocalBot) -> None:
     async with bot.runtime.session() as session:
         query = select(OutboxMessage.idempotency_key, OutboxMessage.status)
         rows = await session.execute(query.where(OutboxMessage.patient_id == patient.id))
-        statuses = dict(rows.tuples().all())
+        statuses = {key: status for key, status in rows}
     assert statuses[f"checkin:{patient.id}:2026-03-02"] is OutboxStatus.DROPPED
     assert statuses[f"checkin:{patient.id}:2026-03-03"] is OutboxStatus.PENDING
 

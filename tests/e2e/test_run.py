@@ -1,0 +1,60 @@
+"""`moodbot run` as a process: it serves the stand-in, keeps the token and patients' words out of its log,
+and stops cleanly on SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from bot.standin.server import BotApiStandIn
+
+TOKEN = "987654321:RUN-TEST-TOKEN-abcdefghijklmnopqrstu"
+USER = 8001
+
+
+async def test_run_serves_and_stops_cleanly_on_sigterm(database_url: str, tmp_path: Path) -> None:
+    async with BotApiStandIn(token=TOKEN) as standin:
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": standin.base_url,
+            "DATABASE_URL": database_url,
+            "MOODBOT_ENCRYPTION_KEY": "run-test",
+            "LOG_LEVEL": "DEBUG",
+            "DISPATCH_INTERVAL_SECONDS": "1",
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run",
+            cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        try:
+            await standin.wait_for(lambda: standin.commands or None, timeout=30)
+            await standin.send_text(USER, "my very private words")
+            [reply] = await standin.wait_for_messages(USER, 1, timeout=30)
+            assert "patients of" in reply.text
+            process.send_signal(signal.SIGTERM)
+            stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+    log = stderr.decode()
+    assert process.returncode == 0, log[-2000:]
+    assert TOKEN not in log and TOKEN.split(":")[1] not in log
+    assert "my very private words" not in log
+    assert "Traceback" not in log
+
+
+async def test_run_without_a_token_says_what_to_set(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run",
+        cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode != 0
+    assert "TELEGRAM_BOT_TOKEN" in stderr.decode() and "Traceback" not in stderr.decode()
+    assert stdout == b""
