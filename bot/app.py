@@ -19,6 +19,9 @@ from telegram.ext import (
     filters,
 )
 
+from bot.appointments.handlers import appointments_command, effect_button, reminder_button
+from bot.appointments.messages import AppointmentReminder, InfusionFollowup
+from bot.appointments.service import FOLLOWUP_KIND, REMINDER_KIND
 from bot.checkin.handlers import checkin_command, score_button, skip_button
 from bot.checkin.outbox_kind import DailyCheckin
 from bot.checkin.service import OUTBOX_KIND as CHECKIN_KIND
@@ -47,7 +50,7 @@ log = logging.getLogger(__name__)
 
 PLAN_INTERVAL_SECONDS = 60
 
-PATIENT_COMMANDS = ["checkin", "settings", "pause", "resume", "sos", "help"]
+PATIENT_COMMANDS = ["checkin", "appointments", "settings", "pause", "resume", "sos", "help"]
 
 
 def file_url_for(api_base_url: str) -> str:
@@ -96,6 +99,8 @@ def build_application(
             CHECKIN_KIND: DailyCheckin(clinic.clinic.staff_chat_id),
             notices.KIND: notices.StaffNotice(),
             ALERT_KIND: CrisisAlertMessage(clinic),
+            REMINDER_KIND: AppointmentReminder(clinic),
+            FOLLOWUP_KIND: InfusionFollowup(clinic),
         },
     )
     _register_handlers(app)
@@ -124,9 +129,12 @@ def _register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     }
     for name, callback in patient_commands.items():
         app.add_handler(CommandHandler(name, callback, filters=private & new))
+    app.add_handler(CommandHandler("appointments", appointments_command, filters=new))
     app.add_handler(CommandHandler("patients", patients_command, filters=new))
     app.add_handler(CommandHandler("today", today_command, filters=new))
     app.add_handler(CallbackQueryHandler(acknowledge_button, pattern=r"^ack:"))
+    app.add_handler(CallbackQueryHandler(reminder_button, pattern=r"^ap:"))
+    app.add_handler(CallbackQueryHandler(effect_button, pattern=r"^fx:"))
     app.add_handler(CallbackQueryHandler(consent_button, pattern=r"^cs:"))
     app.add_handler(CallbackQueryHandler(score_button, pattern=r"^ci:"))
     app.add_handler(CallbackQueryHandler(skip_button, pattern=r"^cn:"))

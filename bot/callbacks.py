@@ -29,7 +29,21 @@ class Acknowledge:
     alert_id: int
 
 
-Callback = ScoreTap | NoteSkip | ConsentAnswer | Acknowledge
+@dataclass(frozen=True, slots=True)
+class ReminderAnswer:
+    appointment_id: int
+    confirm: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EffectToggle:
+    checkin_id: int
+    effect: str
+
+
+EFFECTS = ("dissociation", "nausea", "headache", "dizziness", "none")
+
+Callback = ScoreTap | NoteSkip | ConsentAnswer | Acknowledge | ReminderAnswer | EffectToggle
 
 _ID = r"(\d{1,12})"
 _PATTERNS: list[tuple[re.Pattern[str], type]] = [
@@ -37,6 +51,8 @@ _PATTERNS: list[tuple[re.Pattern[str], type]] = [
     (re.compile(rf"^cn:{_ID}:skip$"), NoteSkip),
     (re.compile(rf"^cs:{_ID}:([0-9a-f]{{16}}):([yn])$"), ConsentAnswer),
     (re.compile(rf"^ack:{_ID}$"), Acknowledge),
+    (re.compile(rf"^ap:{_ID}:([cr])$"), ReminderAnswer),
+    (re.compile(rf"^fx:{_ID}:({'|'.join(EFFECTS)})$"), EffectToggle),
 ]
 
 
@@ -56,6 +72,14 @@ def acknowledge(alert_id: int) -> str:
     return f"ack:{alert_id}"
 
 
+def reminder_answer(appointment_id: int, *, confirm: bool) -> str:
+    return f"ap:{appointment_id}:{'c' if confirm else 'r'}"
+
+
+def effect_toggle(checkin_id: int, effect: str) -> str:
+    return f"fx:{checkin_id}:{effect}"
+
+
 def parse(data: str | None) -> Callback | None:
     """The press, or None for anything malformed, out of range or unknown."""
     if not data or len(data) > 64:
@@ -71,5 +95,9 @@ def parse(data: str | None) -> Callback | None:
             return NoteSkip(int(match[1]))
         if kind is Acknowledge:
             return Acknowledge(int(match[1]))
+        if kind is ReminderAnswer:
+            return ReminderAnswer(int(match[1]), match[2] == "c")
+        if kind is EffectToggle:
+            return EffectToggle(int(match[1]), match[2])
         return ConsentAnswer(int(match[1]), match[2], match[3] == "y")
     return None

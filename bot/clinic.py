@@ -100,9 +100,64 @@ class SafetySection(_Strict):
     extra_phrases: dict[Tier, tuple[str, ...]] = Field(default_factory=dict)
 
 
+class AppointmentKind(_Strict):
+    label: str
+    # Hours before the start at which a reminder goes out.
+    lead_hours: tuple[float, ...] = Field(default=(24.0,), max_length=6)
+    duration_minutes: int = Field(default=60, ge=5, le=1440)
+    instructions: tuple[str, ...] = ()
+    # An evening check-in after the appointment (how are you feeling, after-effects, a note).
+    followup: bool = False
+    followup_time: time = time(19, 0)
+
+    @field_validator("lead_hours")
+    @classmethod
+    def _positive(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        if any(hours <= 0 or hours > 24 * 14 for hours in value):
+            raise ValueError("lead times are hours before the start, between 0 and 336")
+        return tuple(sorted(set(value), reverse=True))
+
+    @field_validator("followup_time", mode="before")
+    @classmethod
+    def _time_of_day(cls, value: str | time) -> time:
+        return _clock(value)
+
+
+FASTING_RULE = "Please follow the fasting rule your clinic gave you before the infusion."
+DEFAULT_KINDS: dict[str, dict[str, Any]] = {
+    "infusion": {
+        "label": "infusion",
+        "lead_hours": (24, 2),
+        "duration_minutes": 60,
+        "instructions": (
+            FASTING_RULE,
+            "Arrange for an adult to take you home afterwards.",
+            "No driving and no big decisions until the next day, after a night's sleep.",
+        ),
+        "followup": True,
+    },
+    "therapy": {"label": "therapy session", "lead_hours": (24, 1), "duration_minutes": 50},
+}
+
+
+class AppointmentsSection(_Strict):
+    kinds: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,31}$")], AppointmentKind] = Field(
+        default_factory=lambda: {name: AppointmentKind(**kind) for name, kind in DEFAULT_KINDS.items()}
+    )
+    # Local time in which no reminder is sent; one that would fall inside goes out before it begins.
+    quiet_start: time = time(22, 0)
+    quiet_end: time = time(8, 0)
+
+    @field_validator("quiet_start", "quiet_end", mode="before")
+    @classmethod
+    def _time_of_day(cls, value: str | time) -> time:
+        return _clock(value)
+
+
 class ClinicConfig(_Strict):
     clinic: ClinicSection = ClinicSection()
     safety: SafetySection = SafetySection()
+    appointments: AppointmentsSection = AppointmentsSection()
     hotlines: dict[CountryCode, CountryHotlines] = Field(default_factory=dict)
     source: str = "built-in defaults"
 
@@ -144,6 +199,13 @@ def load_clinic_config(path: Path | None) -> ClinicConfig:
     hotlines = dict(default_hotlines())
     hotlines.update(raw.get("hotlines", {}) if isinstance(raw.get("hotlines"), dict) else {})
     merged = {**raw, "hotlines": hotlines, "source": name}
+    appointments = raw.get("appointments")
+    if isinstance(appointments, dict) and isinstance(appointments.get("kinds"), dict):
+        # A kind in the file changes the built-in one key by key, or adds a new kind.
+        kinds = {k: dict(v) for k, v in DEFAULT_KINDS.items()}
+        for kind, values in appointments["kinds"].items():
+            kinds[kind] = {**kinds.get(kind, {}), **values} if isinstance(values, dict) else values
+        merged["appointments"] = {**appointments, "kinds": kinds}
     try:
         config = ClinicConfig.model_validate(merged)
     except ValidationError as exc:

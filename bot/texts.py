@@ -72,6 +72,7 @@ EN: dict[str, str] = {
     "help": (
         "Here's what I can do:\n"
         "/checkin – tell me how you feel now\n"
+        "/appointments – your upcoming appointments\n"
         "/settings – your check-in time and time zone\n"
         "/pause – take a break from check-ins (/pause 7 for a week)\n"
         "/resume – start check-ins again\n"
@@ -137,6 +138,44 @@ EN: dict[str, str] = {
     "crisis.acked": "✓ Acknowledged by {name} at {when}",
     "crisis.ack.done": "Thank you. Recorded.",
     "crisis.ack.already": "Already acknowledged by {name}.",
+    # Appointments
+    "appt.reminder": "Reminder: your {label} is {when}.{where}",
+    "appt.where": "\nWhere: {location}",
+    "appt.instructions": "\n\nBefore you come:\n{items}",
+    "appt.notes": "\n\n{notes}",
+    "appt.confirm": "Confirm",
+    "appt.reschedule": "I need to reschedule",
+    "appt.confirmed": "Thank you, it's confirmed. See you then.",
+    "appt.reschedule_sent": "Thank you for letting us know. The clinic will be in touch to find a new time.",
+    "appt.closed": "This appointment has already started, changed or been cancelled.",
+    "appt.state.confirmed": "\n\n✓ Confirmed",
+    "appt.state.reschedule": "\n\nYou asked to reschedule; the clinic will be in touch.",
+    "appt.list.header": "Your upcoming appointments:",
+    "appt.list.row": "• {label}: {when}{where}",
+    "appt.list.empty": "You have no upcoming appointments booked here.",
+    "appt.followup": (
+        "How are you feeling after today's {label}, {name}? From 0 (very low) to 10 (very good). "
+        "It's fine if you feel a bit strange or tired this evening."
+    ),
+    "appt.effects": (
+        "Thank you. Did you notice any of these today? Tap all that fit, then write a few words if you like, "
+        "or tap Skip."
+    ),
+    "effect.dissociation": "Feeling detached",
+    "effect.nausea": "Nausea",
+    "effect.headache": "Headache",
+    "effect.dizziness": "Dizziness",
+    "effect.none": "None of these",
+    "staff.reschedule": "Patient #{id} {name} asked to reschedule their {label} on {when}.",
+    "staff.appointments.header": "Appointments of #{id} {name}:",
+    "staff.appointments.row": "#{appointment} {label} {when} – {state}",
+    "staff.appointments.empty": "No appointments for #{id} {name}.",
+    "staff.appointments.usage": "Use /appointments PATIENT_ID, for example /appointments 12.",
+    "staff.appointments.unknown": "There is no patient #{id}.",
+    "state.confirmed": "confirmed",
+    "state.reschedule": "asked to reschedule",
+    "state.open": "not confirmed yet",
+    "state.cancelled": "cancelled",
     # Staff
     "staff.only": "Sorry, this command is only for the clinic's staff.",
     "staff.patients.header": "Patients ({count}):",
@@ -151,6 +190,7 @@ EN: dict[str, str] = {
     ),
     # Bot command menu
     "cmd.checkin": "How I feel now",
+    "cmd.appointments": "My upcoming appointments",
     "cmd.settings": "Check-in time and time zone",
     "cmd.pause": "Pause check-ins",
     "cmd.resume": "Resume check-ins",

@@ -153,6 +153,9 @@ class CheckIn(Base):
     note: Mapped[str | None] = mapped_column(EncryptedText)
     note_message_id: Mapped[int | None] = mapped_column(BigInteger)
     note_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # After-infusion follow-ups: which infusion, and the after-effects the patient ticked.
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id", ondelete="SET NULL"))
+    effects: Mapped[list[str] | None] = mapped_column(JSON)
 
 
 class JournalEntry(Base):
@@ -239,3 +242,32 @@ class CrisisEvent(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     excerpt: Mapped[str] = mapped_column(EncryptedText)
     detected_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AppointmentStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class Appointment(Base):
+    """An infusion, therapy session or other booking; its reminders are outbox rows keyed by it."""
+
+    __tablename__ = "appointments"
+    __table_args__ = (Index("ix_appointments_patient_start", "patient_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    location: Mapped[str | None] = mapped_column(String(500))
+    notes: Mapped[str | None] = mapped_column(String(500))
+    # Where it came from: an iCalendar UID or a CSV key, so that importing again updates instead of adding.
+    source_uid: Mapped[str | None] = mapped_column(String(300), unique=True)
+    status: Mapped[AppointmentStatus] = mapped_column(
+        _enum(AppointmentStatus, "appointment_status"), default=AppointmentStatus.SCHEDULED
+    )
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reschedule_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

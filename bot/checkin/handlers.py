@@ -7,6 +7,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import callbacks
+from bot.appointments.messages import FOLLOWUP, effects_keyboard
 from bot.checkin.render import note_keyboard, score_keyboard
 from bot.checkin.service import SkipResult, TapResult, open_checkin, record_score, skip_note
 from bot.patients import is_enrolled, local_today, patient_by_telegram
@@ -79,7 +80,12 @@ async def score_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         t("checkin.answered", language, score=press.score),
         buttons=score_keyboard(tap.checkin.id, press.score),
     )
-    if tap.ask_note:
+    if tap.ask_note and tap.checkin.kind == FOLLOWUP:
+        prompt = t("appt.effects", language)
+        await rt.sender.send_text(
+            chat_id, prompt, buttons=effects_keyboard(tap.checkin.id, tap.checkin.effects, language)
+        )
+    elif tap.ask_note:
         await rt.sender.send_text(chat_id, t("checkin.note", language), buttons=note_keyboard(tap.checkin.id, language))
 
 

@@ -8,7 +8,7 @@ import typer
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 
-from bot.cli import patients, safety, staff
+from bot.cli import appointments, patients, safety, staff
 from bot.cli.common import fail, load_env
 from bot.logging_setup import configure_logging
 from storage.migrate import upgrade
@@ -22,6 +22,7 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(patients.app, name="patients")
 app.add_typer(staff.app, name="staff")
+app.add_typer(appointments.app, name="appointments")
 app.add_typer(safety.app, name="safety")
 app.add_typer(db_app, name="db")
 

@@ -20,20 +20,32 @@ async def patient_unreachable(
     """Stop writing to a patient who blocked the bot, and tell the clinic once a day at most."""
     patient.unreachable_since = now
     await outbox.cancel_pending(session, patient_id=patient.id, reason="patient unreachable")
+    await notify_staff(
+        session,
+        key=f"unreachable:{patient.id}:{now.date().isoformat()}",
+        text_key="staff.blocked",
+        patient=patient,
+        staff_chat_id=staff_chat_id,
+        now=now,
+    )
+
+
+async def notify_staff(
+    session: AsyncSession,
+    *,
+    key: str,
+    text_key: str,
+    patient: Patient,
+    staff_chat_id: int | None,
+    now: datetime,
+    values: dict[str, str] | None = None,
+) -> None:
+    """Queue a notice about `patient` for the staff chat; `key` makes repeating it harmless."""
     if staff_chat_id is None:
         return
+    payload = {"key": text_key, "patient_id": patient.id, "values": values or {}}
     await outbox.enqueue(
-        session,
-        [
-            outbox.Planned(
-                key=f"unreachable:{patient.id}:{now.date().isoformat()}",
-                kind=KIND,
-                due_at=now,
-                chat_id=staff_chat_id,
-                payload={"key": "staff.blocked", "patient_id": patient.id},
-            )
-        ],
-        now=now,
+        session, [outbox.Planned(key=key, kind=KIND, due_at=now, chat_id=staff_chat_id, payload=payload)], now=now
     )
 
 
@@ -44,7 +56,8 @@ class StaffNotice:
         patient = await session.get(Patient, row.payload.get("patient_id"))
         if patient is None:
             return Skip("patient gone")
-        return Prepared(row.chat_id, t(row.payload["key"], id=patient.id, name=patient.display_name))
+        values = {**row.payload.get("values", {}), "id": patient.id, "name": patient.display_name}
+        return Prepared(row.chat_id, t(row.payload["key"], **values))
 
     async def on_sent(self, session: AsyncSession, row: OutboxMessage, message_id: int | None) -> None:
         return None

@@ -6,8 +6,11 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 from pathlib import Path
+
+import aiohttp
 
 from bot.standin.server import BotApiStandIn
 
@@ -46,6 +49,48 @@ async def test_run_serves_and_stops_cleanly_on_sigterm(database_url: str, tmp_pa
     assert TOKEN not in log and TOKEN.split(":")[1] not in log
     assert "my very private words" not in log
     assert "Traceback" not in log
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def test_webhook_mode_checks_the_secret_and_serves(database_url: str, tmp_path: Path) -> None:
+    port = _free_port()
+    async with BotApiStandIn(token=TOKEN) as standin:
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": standin.base_url,
+            "DATABASE_URL": database_url,
+            "MOODBOT_ENCRYPTION_KEY": "run-test",
+            "WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
+            "WEBHOOK_SECRET": "s3cret-header-value",
+            "WEBHOOK_LISTEN": "127.0.0.1",
+            "WEBHOOK_PORT": str(port),
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", "--webhook",
+            cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        try:
+            await standin.wait_for(lambda: standin.webhook_url or None, timeout=30)
+            await standin.send_text(USER, "hello over the webhook")
+            [reply] = await standin.wait_for_messages(USER, 1, timeout=30)
+            assert "patients of" in reply.text
+            async with aiohttp.ClientSession() as client:
+                forged = await client.post(f"http://127.0.0.1:{port}/telegram", json={"update_id": 99})
+                assert forged.status == 403
+            process.send_signal(signal.SIGTERM)
+            _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+    assert process.returncode == 0, stderr.decode()[-2000:]
+    assert TOKEN not in stderr.decode()
 
 
 async def test_run_without_a_token_says_what_to_set(tmp_path: Path) -> None:

@@ -1,0 +1,172 @@
+"""Telegram side of appointments: the reminder's buttons, after-effects, and /appointments."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import callbacks
+from bot.appointments.messages import effects_keyboard, label_of, local_when, reminder_keyboard, reminder_text
+from bot.appointments.service import AnswerResult, answer_reminder, upcoming
+from bot.clinic import ClinicConfig
+from bot.patients import is_enrolled, is_staff, patient_by_telegram
+from bot.runtime import runtime
+from bot.staff.notices import notify_staff
+from bot.texts import t
+from storage.models import Appointment, AppointmentStatus, CheckIn, Patient
+
+
+async def reminder_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Confirm an appointment, or ask to reschedule it (the staff chat is told)."""
+    rt = runtime(context)
+    query = update.callback_query
+    assert query is not None
+    press = callbacks.parse(query.data)
+    if not isinstance(press, callbacks.ReminderAnswer) or query.message is None:
+        await rt.sender.answer(query, t("button.stale"))
+        return
+    now = rt.clock.now()
+    async with rt.session() as session:
+        result, appointment, patient = await answer_reminder(
+            session,
+            appointment_id=press.appointment_id,
+            telegram_user_id=query.from_user.id,
+            confirm=press.confirm,
+            now=now,
+        )
+        if result is AnswerResult.RESCHEDULE and appointment is not None and patient is not None:
+            await notify_staff(
+                session,
+                key=f"reschedule:{appointment.id}:{now.isoformat()}",
+                text_key="staff.reschedule",
+                patient=patient,
+                staff_chat_id=rt.clinic.clinic.staff_chat_id,
+                now=now,
+                values={
+                    "label": label_of(rt.clinic, appointment.kind),
+                    "when": local_when(appointment.starts_at, rt.clinic.clinic.timezone),
+                },
+            )
+        text = reminder_text(rt.clinic, appointment, patient) if appointment and patient else None
+    if result is AnswerResult.NOT_YOURS:
+        await rt.sender.answer(query, t("checkin.not_yours"))
+        return
+    if result is AnswerResult.CLOSED:
+        await rt.sender.answer(query, t("appt.closed"))
+        return
+    assert patient is not None and appointment is not None and text is not None
+    reply = "appt.confirmed" if result is AnswerResult.CONFIRMED else "appt.reschedule_sent"
+    await rt.sender.answer(query, t(reply, patient.language))
+    await rt.sender.edit_text(
+        query.message.chat.id,
+        query.message.message_id,
+        text,
+        buttons=reminder_keyboard(appointment.id, patient.language),
+    )
+
+
+async def effect_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Tick or untick an after-effect on the follow-up after an infusion."""
+    rt = runtime(context)
+    query = update.callback_query
+    assert query is not None
+    press = callbacks.parse(query.data)
+    if not isinstance(press, callbacks.EffectToggle) or query.message is None:
+        await rt.sender.answer(query, t("button.stale"))
+        return
+    async with rt.session() as session:
+        patient = await patient_by_telegram(session, query.from_user.id)
+        checkin = await session.get(CheckIn, press.checkin_id, with_for_update=True)
+        if patient is None or checkin is None or checkin.patient_id != patient.id:
+            await rt.sender.answer(query, t("checkin.not_yours"))
+            return
+        chosen = [e for e in (checkin.effects or []) if e != "none"]
+        if press.effect == "none":
+            chosen = ["none"]
+        elif press.effect in chosen:
+            chosen.remove(press.effect)
+        else:
+            chosen.append(press.effect)
+        checkin.effects = chosen
+        language = patient.language
+    await rt.sender.answer(query)
+    await rt.sender.edit_text(
+        query.message.chat.id,
+        query.message.message_id,
+        t("appt.effects", language),
+        buttons=effects_keyboard(press.checkin_id, chosen, language),
+    )
+
+
+def _state(appointment: Appointment) -> str:
+    if appointment.status is AppointmentStatus.CANCELLED:
+        return t("state.cancelled")
+    if appointment.reschedule_requested_at is not None:
+        return t("state.reschedule")
+    return t("state.confirmed" if appointment.confirmed_at is not None else "state.open")
+
+
+async def appointments_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A patient's own upcoming appointments; staff give a patient id to see that patient's bookings."""
+    rt = runtime(context)
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    args = list(context.args or [])
+    now = rt.clock.now()
+    async with rt.session() as session:
+        if args:
+            if not await is_staff(session, user.id):
+                reply = t("staff.only")
+            elif not args[0].isdigit():
+                reply = t("staff.appointments.usage")
+            else:
+                reply = await _staff_view(session, rt.clinic, int(args[0]))
+        else:
+            patient = await patient_by_telegram(session, user.id)
+            if not is_enrolled(patient):
+                reply = t("staff.appointments.usage") if await is_staff(session, user.id) else t("not_enrolled")
+            else:
+                assert patient is not None
+                booked = await upcoming(session, patient_id=patient.id, now=now)
+                rows = [
+                    t(
+                        "appt.list.row",
+                        patient.language,
+                        label=label_of(rt.clinic, a.kind),
+                        when=local_when(a.starts_at, patient.timezone),
+                        where=f" – {a.location}" if a.location else "",
+                    )
+                    for a in booked
+                ]
+                reply = (
+                    "\n".join([t("appt.list.header", patient.language), *rows])
+                    if rows
+                    else t("appt.list.empty", patient.language)
+                )
+    await rt.sender.send_text(chat.id, reply)
+
+
+async def _staff_view(session: AsyncSession, config: ClinicConfig, patient_id: int) -> str:
+    patient = await session.get(Patient, patient_id)
+    if patient is None:
+        return t("staff.appointments.unknown", id=patient_id)
+    booked = list(
+        await session.scalars(
+            select(Appointment).where(Appointment.patient_id == patient_id).order_by(Appointment.starts_at)
+        )
+    )
+    if not booked:
+        return t("staff.appointments.empty", id=patient.id, name=patient.display_name)
+    rows = [
+        t(
+            "staff.appointments.row",
+            appointment=a.id,
+            label=label_of(config, a.kind),
+            when=local_when(a.starts_at, patient.timezone),
+            state=_state(a),
+        )
+        for a in booked
+    ]
+    return "\n".join([t("staff.appointments.header", id=patient.id, name=patient.display_name), *rows])

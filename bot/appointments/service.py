@@ -1,0 +1,266 @@
+"""Bookings: create, reschedule, cancel, import; each change re-plans the reminders in the outbox."""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+if TYPE_CHECKING:
+    from bot.appointments.imports import ImportedAppointment, RowError
+from bot.appointments.schedule import followup_due, followup_key, reminder_key, reminders
+from bot.clinic import ClinicConfig
+from storage import outbox
+from storage.models import Appointment, AppointmentStatus, OutboxMessage, OutboxStatus, Patient, PatientStatus
+
+REMINDER_KIND = "reminder"
+FOLLOWUP_KIND = "followup"
+
+
+class BookingError(ValueError):
+    """A booking that cannot be made as asked; the message says why."""
+
+
+async def plan_messages(session: AsyncSession, *, appointment: Appointment, config: ClinicConfig, now: datetime) -> int:
+    """Withdraw what is still pending for the booking and plan it again from its current time."""
+    await outbox.cancel_keys(session, prefix=f"appt:{appointment.id}:", reason="re-planned")
+    if appointment.status is not AppointmentStatus.SCHEDULED or appointment.starts_at <= now:
+        return 0
+    patient = await session.get_one(Patient, appointment.patient_id)
+    kind = config.appointments.kinds.get(appointment.kind)
+    if kind is None:
+        return 0
+    quiet = (config.appointments.quiet_start, config.appointments.quiet_end)
+    planned = [
+        outbox.Planned(
+            key=reminder_key(appointment.id, appointment.starts_at, item.lead_hours),
+            kind=REMINDER_KIND,
+            due_at=item.due_at,
+            not_after=appointment.starts_at,
+            patient_id=patient.id,
+            chat_id=patient.telegram_chat_id,
+            payload={"appointment_id": appointment.id, "lead_hours": item.lead_hours},
+        )
+        for item in reminders(
+            starts_at=appointment.starts_at, lead_hours=kind.lead_hours, zone=patient.timezone, quiet=quiet, now=now
+        )
+    ]
+    if kind.followup:
+        due = followup_due(
+            starts_at=appointment.starts_at,
+            duration_minutes=appointment.duration_minutes,
+            zone=patient.timezone,
+            at=kind.followup_time,
+        )
+        planned.append(
+            outbox.Planned(
+                key=followup_key(appointment.id, appointment.starts_at),
+                kind=FOLLOWUP_KIND,
+                due_at=due,
+                not_after=due + timedelta(hours=4),
+                patient_id=patient.id,
+                chat_id=patient.telegram_chat_id,
+                payload={"appointment_id": appointment.id},
+            )
+        )
+    await _revive(session, [p.key for p in planned])
+    return await outbox.enqueue(session, planned, now=now)
+
+
+async def _revive(session: AsyncSession, keys: Sequence[str]) -> None:
+    """Keys cancelled by an earlier plan come back as pending rows (moving an appointment back and forth)."""
+    for row in await session.scalars(select(OutboxMessage).where(OutboxMessage.idempotency_key.in_(keys))):
+        if row.status is OutboxStatus.CANCELLED:
+            await session.delete(row)
+    await session.flush()
+
+
+async def book(
+    session: AsyncSession,
+    *,
+    patient_id: int,
+    kind: str,
+    starts_at: datetime,
+    duration_minutes: int | None,
+    location: str | None,
+    notes: str | None,
+    config: ClinicConfig,
+    now: datetime,
+    source_uid: str | None = None,
+) -> Appointment:
+    patient = await session.get(Patient, patient_id)
+    if patient is None:
+        raise BookingError(f"no patient with id {patient_id}")
+    if patient.status is PatientStatus.DEACTIVATED:
+        raise BookingError(f"patient {patient_id} is deactivated")
+    if kind not in config.appointments.kinds:
+        raise BookingError(
+            f"unknown kind {kind!r}; the clinic file knows {', '.join(sorted(config.appointments.kinds))}"
+        )
+    appointment = Appointment(
+        patient_id=patient_id,
+        kind=kind,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes or config.appointments.kinds[kind].duration_minutes,
+        location=location,
+        notes=notes,
+        source_uid=source_uid,
+        status=AppointmentStatus.SCHEDULED,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(appointment)
+    await session.flush()
+    await plan_messages(session, appointment=appointment, config=config, now=now)
+    return appointment
+
+
+async def get_appointment(session: AsyncSession, appointment_id: int) -> Appointment:
+    appointment = await session.get(Appointment, appointment_id)
+    if appointment is None:
+        raise BookingError(f"no appointment with id {appointment_id}")
+    return appointment
+
+
+async def reschedule(
+    session: AsyncSession, *, appointment_id: int, starts_at: datetime, config: ClinicConfig, now: datetime
+) -> Appointment:
+    appointment = await get_appointment(session, appointment_id)
+    if appointment.status is AppointmentStatus.CANCELLED:
+        raise BookingError(f"appointment {appointment_id} is cancelled")
+    appointment.starts_at = starts_at
+    appointment.confirmed_at = None
+    appointment.reschedule_requested_at = None
+    appointment.updated_at = now
+    await plan_messages(session, appointment=appointment, config=config, now=now)
+    return appointment
+
+
+async def cancel(session: AsyncSession, *, appointment_id: int, now: datetime) -> Appointment:
+    appointment = await get_appointment(session, appointment_id)
+    appointment.status = AppointmentStatus.CANCELLED
+    appointment.updated_at = now
+    await outbox.cancel_keys(session, prefix=f"appt:{appointment.id}:", reason="appointment cancelled")
+    return appointment
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    counts: Counter[str]
+    errors: list[RowError]
+
+
+async def import_appointments(
+    session: AsyncSession, *, rows: Sequence[ImportedAppointment], config: ClinicConfig, now: datetime
+) -> ImportReport:
+    """All or nothing: unknown patients are errors too, and any error imports no row at all."""
+    from bot.appointments.imports import RowError
+
+    ids = {row.patient_id for row in rows}
+    found = await session.execute(select(Patient.id, Patient.status).where(Patient.id.in_(ids)))
+    known = {patient_id: status for patient_id, status in found}
+    errors = [
+        RowError(row.line, f"unknown patient {row.patient_id}")
+        if row.patient_id not in known
+        else RowError(row.line, f"patient {row.patient_id} is deactivated")
+        for row in rows
+        if known.get(row.patient_id) in (None, PatientStatus.DEACTIVATED)
+    ]
+    if errors:
+        return ImportReport(Counter(), errors)
+    counts: Counter[str] = Counter()
+    existing = {
+        a.source_uid: a
+        for a in await session.scalars(select(Appointment).where(Appointment.source_uid.in_([r.uid for r in rows])))
+    }
+    for row in rows:
+        counts[await _apply(session, row, existing.get(row.uid), config, now)] += 1
+    return ImportReport(counts, [])
+
+
+async def _apply(
+    session: AsyncSession, row: ImportedAppointment, current: Appointment | None, config: ClinicConfig, now: datetime
+) -> str:
+    if current is None:
+        if row.cancelled:
+            return "skipped"
+        await book(
+            session,
+            patient_id=row.patient_id,
+            kind=row.kind,
+            starts_at=row.starts_at,
+            duration_minutes=row.duration_minutes,
+            location=row.location,
+            notes=row.notes,
+            config=config,
+            now=now,
+            source_uid=row.uid,
+        )
+        return "created"
+    if row.cancelled:
+        if current.status is AppointmentStatus.CANCELLED:
+            return "unchanged"
+        await cancel(session, appointment_id=current.id, now=now)
+        return "cancelled"
+    wanted = (row.patient_id, row.kind, row.starts_at, row.duration_minutes, row.location, row.notes)
+    have = (
+        current.patient_id,
+        current.kind,
+        current.starts_at,
+        current.duration_minutes,
+        current.location,
+        current.notes,
+    )
+    if wanted == have and current.status is AppointmentStatus.SCHEDULED:
+        return "unchanged"
+    if current.starts_at != row.starts_at:
+        current.confirmed_at = None
+    (current.patient_id, current.kind, current.starts_at, current.duration_minutes, current.location, current.notes) = (
+        wanted
+    )
+    current.status = AppointmentStatus.SCHEDULED
+    current.updated_at = now
+    await plan_messages(session, appointment=current, config=config, now=now)
+    return "updated"
+
+
+async def upcoming(session: AsyncSession, *, patient_id: int, now: datetime) -> list[Appointment]:
+    rows = await session.scalars(
+        select(Appointment)
+        .where(
+            Appointment.patient_id == patient_id,
+            Appointment.status == AppointmentStatus.SCHEDULED,
+            Appointment.starts_at > now - timedelta(hours=1),
+        )
+        .order_by(Appointment.starts_at)
+    )
+    return list(rows)
+
+
+class AnswerResult(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    RESCHEDULE = "reschedule"
+    NOT_YOURS = "not_yours"
+    CLOSED = "closed"
+
+
+async def answer_reminder(
+    session: AsyncSession, *, appointment_id: int, telegram_user_id: int, confirm: bool, now: datetime
+) -> tuple[AnswerResult, Appointment | None, Patient | None]:
+    patient = await session.scalar(select(Patient).where(Patient.telegram_user_id == telegram_user_id))
+    appointment = await session.get(Appointment, appointment_id, with_for_update=True)
+    if patient is None or appointment is None or appointment.patient_id != patient.id:
+        return AnswerResult.NOT_YOURS, None, None
+    if appointment.status is not AppointmentStatus.SCHEDULED or appointment.starts_at <= now:
+        return AnswerResult.CLOSED, appointment, patient
+    if confirm:
+        appointment.confirmed_at = appointment.confirmed_at or now
+        return AnswerResult.CONFIRMED, appointment, patient
+    appointment.reschedule_requested_at = now
+    return AnswerResult.RESCHEDULE, appointment, patient

@@ -1,0 +1,291 @@
+"""`moodbot appointments …`: book, list, move, cancel and import infusions and therapy sessions."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.appointments import service
+from bot.appointments.schedule import LocalTimeError, parse_weekdays, series_starts, to_utc
+from bot.cli.common import Env, UserError, emit_json, fail, load_env, with_session
+from bot.clock import SystemClock
+from bot.timeparse import parse_timezone
+from storage.models import Appointment, Patient
+
+app = typer.Typer(help="Book and manage appointments.", no_args_is_help=True)
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of a table.")]
+
+
+def _row(appointment: Appointment) -> dict[str, Any]:
+    return {
+        "id": appointment.id,
+        "patient_id": appointment.patient_id,
+        "kind": appointment.kind,
+        "starts_at": appointment.starts_at.isoformat(),
+        "duration_minutes": appointment.duration_minutes,
+        "location": appointment.location,
+        "notes": appointment.notes,
+        "status": appointment.status.value,
+        "confirmed_at": appointment.confirmed_at.isoformat() if appointment.confirmed_at else None,
+        "reschedule_requested_at": (
+            appointment.reschedule_requested_at.isoformat() if appointment.reschedule_requested_at else None
+        ),
+        "source_uid": appointment.source_uid,
+    }
+
+
+def _local(value: str, option: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise typer.BadParameter(
+            f"not an ISO date and time: {value!r}; use e.g. 2026-03-05T10:00", param_hint=option
+        ) from None
+    if parsed.tzinfo is not None:
+        raise typer.BadParameter(
+            "give the local time without an offset, and the zone with --timezone", param_hint=option
+        )
+    return parsed
+
+
+def _zone(value: str | None) -> str | None:
+    if value is None:
+        return None
+    zone = parse_timezone(value)
+    if zone is None:
+        raise typer.BadParameter(
+            f"unknown time zone {value!r}; use an IANA name such as Europe/Berlin", param_hint="--timezone"
+        )
+    return zone
+
+
+async def _patient_zone(session: AsyncSession, patient_id: int, zone: str | None) -> str:
+    patient = await session.get(Patient, patient_id)
+    if patient is None:
+        raise UserError(f"no patient with id {patient_id} (see: moodbot patients list)")
+    return zone or patient.timezone
+
+
+def _utc(local: datetime, zone: str) -> datetime:
+    try:
+        return to_utc(local, zone)
+    except LocalTimeError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _print(rows: list[dict[str, Any]], as_json: bool, single: bool = False) -> None:
+    if as_json:
+        emit_json(rows[0] if single else rows)
+        return
+    table = Table("id", "patient", "kind", "starts (UTC)", "minutes", "location", "status", "confirmed")
+    for r in rows:
+        table.add_row(
+            str(r["id"]), str(r["patient_id"]), r["kind"], r["starts_at"], str(r["duration_minutes"]),
+            r["location"] or "", r["status"], "yes" if r["confirmed_at"] else "",
+        )  # fmt: skip
+    Console().print(table)
+
+
+async def _book(session: AsyncSession, env: Env, now: datetime, **fields: Any) -> dict[str, Any]:
+    try:
+        return _row(await service.book(session, config=env.clinic, now=now, **fields))
+    except service.BookingError as exc:
+        raise UserError(str(exc)) from None
+
+
+@app.command("add")
+def add(
+    patient: Annotated[int, typer.Option("--patient", help="Patient id.")],
+    kind: Annotated[str, typer.Option("--kind", help="infusion, therapy, or a kind from the clinic file.")],
+    at: Annotated[str, typer.Option("--at", help="Local start, e.g. 2026-03-05T10:00.")],
+    timezone: Annotated[str | None, typer.Option("--timezone", help="Zone of --at; the patient's by default.")] = None,
+    duration: Annotated[int | None, typer.Option("--duration", min=5, max=1440, help="Minutes.")] = None,
+    location: Annotated[str | None, typer.Option("--location")] = None,
+    notes: Annotated[str | None, typer.Option("--notes")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Book one appointment; reminders are planned at once."""
+    env = load_env()
+    local, zone = _local(at, "--at"), _zone(timezone)
+    now = SystemClock().now()
+
+    async def work(session: AsyncSession) -> dict[str, Any]:
+        starts_at = _utc(local, await _patient_zone(session, patient, zone))
+        return await _book(
+            session, env, now, patient_id=patient, kind=kind.lower(), starts_at=starts_at,
+            duration_minutes=duration, location=location, notes=notes,
+        )  # fmt: skip
+
+    _print([with_session(env, work)], as_json, single=True)
+
+
+@app.command("add-series")
+def add_series(
+    patient: Annotated[int, typer.Option("--patient")],
+    kind: Annotated[str, typer.Option("--kind")],
+    start: Annotated[str, typer.Option("--start", help="Local start of the first, e.g. 2026-03-02T09:00.")],
+    count: Annotated[int, typer.Option("--count", min=1, max=52)],
+    every_days: Annotated[int | None, typer.Option("--every-days", min=1, max=90)] = None,
+    weekdays: Annotated[str | None, typer.Option("--weekdays", help="e.g. mon,wed,fri")] = None,
+    timezone: Annotated[str | None, typer.Option("--timezone")] = None,
+    duration: Annotated[int | None, typer.Option("--duration", min=5, max=1440)] = None,
+    location: Annotated[str | None, typer.Option("--location")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Book a series (e.g. six infusions) in one go: every N days or on given weekdays."""
+    env = load_env()
+    first, zone = _local(start, "--start"), _zone(timezone)
+    if (every_days is None) == (weekdays is None):
+        fail("give either --every-days N or --weekdays mon,wed,fri")
+    try:
+        days = parse_weekdays(weekdays) if weekdays else None
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--weekdays") from None
+    now = SystemClock().now()
+
+    async def work(session: AsyncSession) -> list[dict[str, Any]]:
+        the_zone = await _patient_zone(session, patient, zone)
+        try:
+            starts = series_starts(first, the_zone, count, every_days=every_days, weekdays=days)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+        return [
+            await _book(
+                session,
+                env,
+                now,
+                patient_id=patient,
+                kind=kind.lower(),
+                starts_at=starts_at,
+                duration_minutes=duration,
+                location=location,
+                notes=None,
+            )
+            for starts_at in starts
+        ]
+
+    _print(with_session(env, work), as_json)
+
+
+@app.command("list")
+def list_(
+    patient: Annotated[int | None, typer.Option("--patient")] = None,
+    from_: Annotated[str | None, typer.Option("--from", help="YYYY-MM-DD (UTC)")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="YYYY-MM-DD (UTC), inclusive")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List appointments."""
+    env = load_env()
+    bounds = []
+    for value, option in ((from_, "--from"), (to, "--to")):
+        try:
+            bounds.append(date.fromisoformat(value) if value else None)
+        except ValueError:
+            raise typer.BadParameter(f"not a date: {value!r}; use YYYY-MM-DD", param_hint=option) from None
+
+    async def work(session: AsyncSession) -> list[dict[str, Any]]:
+        query = select(Appointment).order_by(Appointment.starts_at)
+        if patient is not None:
+            query = query.where(Appointment.patient_id == patient)
+        if bounds[0]:
+            query = query.where(Appointment.starts_at >= datetime.combine(bounds[0], time(0), tzinfo=UTC))
+        if bounds[1]:
+            query = query.where(Appointment.starts_at < datetime.combine(bounds[1], time.max, tzinfo=UTC))
+        return [_row(a) for a in await session.scalars(query)]
+
+    _print(with_session(env, work), as_json)
+
+
+@app.command("reschedule")
+def reschedule(
+    appointment_id: int,
+    at: Annotated[str, typer.Option("--at", help="New local start.")],
+    timezone: Annotated[str | None, typer.Option("--timezone")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Move an appointment; reminders still pending are re-planned."""
+    env = load_env()
+    local, zone = _local(at, "--at"), _zone(timezone)
+    now = SystemClock().now()
+
+    async def work(session: AsyncSession) -> dict[str, Any]:
+        try:
+            current = await service.get_appointment(session, appointment_id)
+            starts_at = _utc(local, await _patient_zone(session, current.patient_id, zone))
+            return _row(
+                await service.reschedule(
+                    session, appointment_id=appointment_id, starts_at=starts_at, config=env.clinic, now=now
+                )
+            )
+        except service.BookingError as exc:
+            raise UserError(str(exc)) from None
+
+    _print([with_session(env, work)], as_json, single=True)
+
+
+@app.command("cancel")
+def cancel(appointment_id: int, as_json: JsonFlag = False) -> None:
+    """Cancel an appointment; its pending reminders are withdrawn."""
+    env = load_env()
+    now = SystemClock().now()
+
+    async def work(session: AsyncSession) -> dict[str, Any]:
+        try:
+            return _row(await service.cancel(session, appointment_id=appointment_id, now=now))
+        except service.BookingError as exc:
+            raise UserError(str(exc)) from None
+
+    _print([with_session(env, work)], as_json, single=True)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="A .csv or .ics file.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Import a CSV or iCalendar file. Importing again changes nothing; any bad row means nothing is imported."""
+    env = load_env()
+    from bot.appointments.imports import parse_file
+
+    kinds = env.clinic.appointments.kinds
+    with Progress(transient=True, console=Console(stderr=True)) as progress:
+        progress.add_task(f"reading {file.name}", total=None)
+        rows, errors = parse_file(
+            file,
+            kinds=list(kinds),
+            default_timezone=env.clinic.clinic.timezone,
+            default_durations={name: kind.duration_minutes for name, kind in kinds.items()},
+        )
+    now = SystemClock().now()
+
+    async def work(session: AsyncSession) -> service.ImportReport:
+        return await service.import_appointments(session, rows=rows, config=env.clinic, now=now)
+
+    report = service.ImportReport(Counter(), errors) if errors else with_session(env, work)
+    if report.errors:
+        lines = [f"{file}: line {e.line}: {e.reason}" for e in report.errors]
+        if as_json:
+            emit_json({"imported": False, "errors": [{"line": e.line, "reason": e.reason} for e in report.errors]})
+        Console(stderr=True).print("\n".join(lines), highlight=False, soft_wrap=True)
+        fail(f"nothing was imported: {len(report.errors)} bad row(s)")
+    summary = {
+        "imported": True,
+        **{k: report.counts.get(k, 0) for k in ("created", "updated", "unchanged", "cancelled")},
+    }
+    if as_json:
+        emit_json(summary)
+    else:
+        Console().print(
+            f"{summary['created']} created, {summary['updated']} updated, {summary['unchanged']} unchanged, "
+            f"{summary['cancelled']} cancelled.",
+            highlight=False,
+        )
