@@ -72,7 +72,9 @@ async def test_confirm_is_recorded_and_reschedule_tells_the_staff(bot: LocalBot)
     async with bot.runtime.session() as session:
         assert (await session.get_one(Appointment, appointment.id)).confirmed_at == bot.clock.now()
 
-    await bot.standin.press_button(ANA, reminder.message_id, button(reminder, "I need to reschedule"))
+    query = await bot.standin.press_button(ANA, reminder.message_id, button(reminder, "I need to reschedule"))
+    answer = await bot.standin.wait_for(lambda: bot.standin.callback_answer(query))
+    assert "The clinic will be in touch" in answer["text"]
     await bot.tick()
     [notice] = await bot.standin.wait_for_messages(STAFF_CHAT, 1)
     assert f"#{patient.id}" in notice.text and "reschedule" in notice.text and "therapy session" in notice.text

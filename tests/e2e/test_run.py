@@ -39,7 +39,7 @@ async def test_run_serves_and_stops_cleanly_on_sigterm(database_url: str, tmp_pa
             [reply] = await standin.wait_for_messages(USER, 1, timeout=30)
             assert "patients of" in reply.text
             process.send_signal(signal.SIGTERM)
-            stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+            _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
         finally:
             if process.returncode is None:
                 process.kill()
