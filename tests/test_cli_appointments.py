@@ -1,0 +1,153 @@
+"""`moodbot appointments …` in-process: booking, a series, moving, cancelling, and imports that are all or nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli.main import app
+
+CSV_HEADER = "patient_id,kind,start,timezone,duration_minutes,location,notes\n"
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/cli.db")
+    monkeypatch.setenv("MOODBOT_ENCRYPTION_KEY", "test")
+    monkeypatch.setenv("TELEGRAM_BOT_USERNAME", "riverside_bot")
+    monkeypatch.delenv("CLINIC_CONFIG", raising=False)
+    return CliRunner()
+
+
+def run(cli: CliRunner, *args: str) -> object:
+    return cli.invoke(app, list(args))
+
+
+def ok_json(cli: CliRunner, *args: str) -> object:
+    result = run(cli, *args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def patient(cli: CliRunner, zone: str = "America/New_York") -> int:
+    return ok_json(cli, "patients", "add", "--name", "Ana", "--timezone", zone)["id"]
+
+
+def test_add_stores_utc_from_the_patients_zone(cli: CliRunner) -> None:
+    pid = patient(cli)
+    booked = ok_json(cli, "appointments", "add", "--patient", str(pid), "--kind", "infusion", "--at", "2026-03-05T10:00")
+    assert booked["starts_at"] == "2026-03-05T15:00:00+00:00" and booked["duration_minutes"] == 60
+    berlin = ok_json(
+        cli, "appointments", "add", "--patient", str(pid), "--kind", "therapy",
+        "--at", "2026-07-01T09:30", "--timezone", "Europe/Berlin", "--location", "Room 2",
+    )  # fmt: skip
+    assert berlin["starts_at"] == "2026-07-01T07:30:00+00:00" and berlin["location"] == "Room 2"
+
+
+def test_six_infusions_in_one_command(cli: CliRunner) -> None:
+    pid = patient(cli)
+    series = ok_json(
+        cli, "appointments", "add-series", "--patient", str(pid), "--kind", "infusion",
+        "--start", "2026-03-02T09:00", "--count", "6", "--weekdays", "mon,wed,fri",
+    )  # fmt: skip
+    assert [a["starts_at"][:10] for a in series] == [
+        "2026-03-02", "2026-03-04", "2026-03-06", "2026-03-09", "2026-03-11", "2026-03-13",
+    ]  # fmt: skip
+    assert series[3]["starts_at"] == "2026-03-09T13:00:00+00:00"  # after the DST change, still 09:00 local
+    every = ok_json(
+        cli, "appointments", "add-series", "--patient", str(pid), "--kind", "therapy",
+        "--start", "2026-04-01T12:00", "--count", "3", "--every-days", "7",
+    )  # fmt: skip
+    assert [a["starts_at"][:10] for a in every] == ["2026-04-01", "2026-04-08", "2026-04-15"]
+    assert len(ok_json(cli, "appointments", "list", "--patient", str(pid))) == 9
+
+
+def test_reschedule_and_cancel(cli: CliRunner) -> None:
+    pid = patient(cli)
+    booked = ok_json(cli, "appointments", "add", "--patient", str(pid), "--kind", "therapy", "--at", "2026-03-05T10:00")
+    moved = ok_json(cli, "appointments", "reschedule", str(booked["id"]), "--at", "2026-03-06T11:00")
+    assert moved["starts_at"] == "2026-03-06T16:00:00+00:00"
+    assert ok_json(cli, "appointments", "cancel", str(booked["id"]))["status"] == "cancelled"
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--kind", "infusion", "--at", "2026-03-05T10:00", "--patient", "999"], "no patient with id 999"),
+        (["--kind", "massage", "--at", "2026-03-05T10:00"], "unknown kind"),
+        (["--kind", "infusion", "--at", "5 March at ten"], "not an ISO date"),
+        (["--kind", "infusion", "--at", "2026-03-05T10:00", "--timezone", "Mars/Base"], "unknown time zone"),
+        (["--kind", "infusion", "--at", "2026-03-08T02:30"], "does not exist"),
+    ],
+)
+def test_bad_bookings_are_refused_clearly(cli: CliRunner, args: list[str], words: str) -> None:
+    pid = patient(cli)
+    full = ["appointments", "add", *(args if "--patient" in args else ["--patient", str(pid), *args])]
+    result = run(cli, *full)
+    assert result.exit_code != 0
+    assert words in result.output and "Traceback" not in result.output
+
+
+def test_csv_import_is_idempotent_updates_and_refuses_bad_files(cli: CliRunner, tmp_path: Path) -> None:
+    pid = patient(cli)
+    good = tmp_path / "book.csv"
+    good.write_text(
+        CSV_HEADER
+        + f"{pid},infusion,2026-03-05T10:00,America/New_York,,Room 1,\n"
+        + f"{pid},therapy,2026-03-06 14:00,,50,,bring your notes\n"
+    )
+    assert ok_json(cli, "appointments", "import", str(good))["created"] == 2
+    again = ok_json(cli, "appointments", "import", str(good))
+    assert (again["created"], again["unchanged"]) == (0, 2)
+    assert len(ok_json(cli, "appointments", "list")) == 2
+
+    with_uid = tmp_path / "uid.csv"
+    with_uid.write_text(CSV_HEADER.strip() + ",uid\n" + f"{pid},therapy,2026-03-10T09:00,,,,,s-1\n")
+    ok_json(cli, "appointments", "import", str(with_uid))
+    with_uid.write_text(CSV_HEADER.strip() + ",uid\n" + f"{pid},therapy,2026-03-11T09:00,,,,,s-1\n")
+    assert ok_json(cli, "appointments", "import", str(with_uid))["updated"] == 1
+    starts = [a["starts_at"] for a in ok_json(cli, "appointments", "list") if a["source_uid"] == "s-1"]
+    assert starts == ["2026-03-11T13:00:00+00:00"]
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        CSV_HEADER
+        + f"{pid},infusion,2026-04-01T10:00,Mars/Base,,,\n"
+        + "999,infusion,2026-04-02T10:00,,,,\n"
+        + f"{pid},infusion,2026-13-40T10:00,,,,\n"
+        + f"{pid},infusion,2026-04-03T10:00,,,,\n"
+    )
+    result = run(cli, "appointments", "import", str(bad))
+    assert result.exit_code != 0
+    assert "line 2" in result.output and "Mars/Base" in result.output
+    assert "line 4" in result.output and "nothing was imported" in result.output
+    assert len(ok_json(cli, "appointments", "list")) == 3
+    unknown = tmp_path / "unknown.csv"
+    unknown.write_text(CSV_HEADER + "999,infusion,2026-04-02T10:00,,,,\n")
+    result = run(cli, "appointments", "import", str(unknown))
+    assert result.exit_code != 0 and "unknown patient 999" in result.output
+    missing = tmp_path / "missing.csv"
+    missing.write_text("patient_id,kind\n1,infusion\n")
+    result = run(cli, "appointments", "import", str(missing))
+    assert result.exit_code != 0 and "start" in result.output
+
+
+def test_ics_import(cli: CliRunner, tmp_path: Path) -> None:
+    pid = patient(cli)
+    event = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//clinic//EN\r\n"
+        "BEGIN:VEVENT\r\nUID:inf-1@clinic\r\nDTSTAMP:20260301T000000Z\r\n"
+        "DTSTART;TZID=Europe/Berlin:20260305T100000\r\nDURATION:PT90M\r\n"
+        f"CATEGORIES:INFUSION\r\nLOCATION:Room 3\r\nX-MOODBOT-PATIENT:{pid}\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n"
+    )
+    calendar = tmp_path / "book.ics"
+    calendar.write_text(event, newline="")
+    assert ok_json(cli, "appointments", "import", str(calendar))["created"] == 1
+    assert ok_json(cli, "appointments", "import", str(calendar))["unchanged"] == 1
+    [booked] = ok_json(cli, "appointments", "list")
+    assert (booked["starts_at"], booked["duration_minutes"], booked["kind"]) == ("2026-03-05T09:00:00+00:00", 90, "infusion")
