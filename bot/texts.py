@@ -157,6 +157,9 @@ EN: dict[str, str] = {
         "How are you feeling after today's {label}, {name}? From 0 (very low) to 10 (very good). "
         "It's fine if you feel a bit strange or tired this evening."
     ),
+    "appt.followup.answered": (
+        "How are you feeling this evening?\n\nYou chose {score}. Tap another number to change it."
+    ),
     "appt.effects": (
         "Thank you. Did you notice any of these today? Tap all that fit, then write a few words if you like, "
         "or tap Skip."

@@ -74,11 +74,12 @@ async def score_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     await rt.sender.answer(query, t("checkin.recorded", language, score=press.score))
     chat_id = query.message.chat.id
+    if tap.checkin.kind == FOLLOWUP:
+        answered = t("appt.followup.answered", language, score=press.score)
+    else:
+        answered = t("checkin.answered", language, score=press.score)
     await rt.sender.edit_text(
-        chat_id,
-        query.message.message_id,
-        t("checkin.answered", language, score=press.score),
-        buttons=score_keyboard(tap.checkin.id, press.score),
+        chat_id, query.message.message_id, answered, buttons=score_keyboard(tap.checkin.id, press.score)
     )
     if tap.ask_note and tap.checkin.kind == FOLLOWUP:
         prompt = t("appt.effects", language)
