@@ -18,9 +18,14 @@ def due_instant(local_date: date, at: time, zone: str) -> datetime:
     """The UTC instant of `at` on `local_date` in `zone`.
 
     A time that does not exist (the spring-forward gap) lands the same span after the gap, i.e. one hour
-    later on the clock; a time that happens twice (fall back) is taken at its first occurrence.
+    later on the clock, unless that would be the next day (zones whose clocks jump at 23:00): then it lands
+    just before the gap. A time that happens twice (fall back) is taken at its first occurrence.
     """
-    return datetime.combine(local_date, at, tzinfo=ZoneInfo(zone)).astimezone(UTC)
+    local = datetime.combine(local_date, at, tzinfo=ZoneInfo(zone))
+    instant = local.astimezone(UTC)
+    if instant.astimezone(ZoneInfo(zone)).date() != local_date:
+        instant = local.replace(fold=1).astimezone(UTC)
+    return instant
 
 
 def checkins_to_plan(

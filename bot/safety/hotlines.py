@@ -28,7 +28,9 @@ def render_hotlines(
         emergency = t("sos.emergency", language, number=block.emergency)
     else:
         emergency = t("sos.emergency_unknown", language)
-    return "\n".join([emergency, *lines] if emergency_first else [*lines, emergency])
+    # Where no line is open around the clock, the emergency number leads: the lines may be closed right now.
+    lead = emergency_first or not any(line.always_open for line in block.lines)
+    return "\n".join([emergency, *lines] if lead else [*lines, emergency])
 
 
 def sos_text(config: ClinicConfig, country: str | None, language: str = "en") -> str:
