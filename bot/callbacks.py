@@ -45,9 +45,9 @@ EFFECTS = ("dissociation", "nausea", "headache", "dizziness", "none")
 
 Callback = ScoreTap | NoteSkip | ConsentAnswer | Acknowledge | ReminderAnswer | EffectToggle
 
-_ID = r"(\d{1,12})"
+_ID = r"([0-9]{1,12})"
 _PATTERNS: list[tuple[re.Pattern[str], type]] = [
-    (re.compile(rf"^ci:{_ID}:(\d{{1,2}})$"), ScoreTap),
+    (re.compile(rf"^ci:{_ID}:([0-9]{{1,2}})$"), ScoreTap),
     (re.compile(rf"^cn:{_ID}:skip$"), NoteSkip),
     (re.compile(rf"^cs:{_ID}:([0-9a-f]{{16}}):([yn])$"), ConsentAnswer),
     (re.compile(rf"^ack:{_ID}$"), Acknowledge),
@@ -85,7 +85,7 @@ def parse(data: str | None) -> Callback | None:
     if not data or len(data) > 64:
         return None
     for pattern, kind in _PATTERNS:
-        match = pattern.match(data)
+        match = pattern.fullmatch(data)
         if match is None:
             continue
         if kind is ScoreTap:

@@ -27,9 +27,11 @@ def _zone(value: str) -> str:
     return zone
 
 
-def _clock(value: str | time) -> time:
+def _clock(value: object) -> time:
     if isinstance(value, time):
         return value
+    if not isinstance(value, str):
+        raise ValueError(f"use a quoted time of day such as '20:00', not {value!r}")
     parsed = parse_time(value)
     if parsed is None:
         raise ValueError(f"not a time of day: {value!r}; use HH:MM such as '20:00'")
@@ -61,7 +63,7 @@ class ClinicSection(_Strict):
 
     @field_validator("checkin_time", mode="before")
     @classmethod
-    def _time_of_day(cls, value: str | time) -> time:
+    def _time_of_day(cls, value: object) -> time:
         return _clock(value)
 
 
@@ -119,7 +121,7 @@ class AppointmentKind(_Strict):
 
     @field_validator("followup_time", mode="before")
     @classmethod
-    def _time_of_day(cls, value: str | time) -> time:
+    def _time_of_day(cls, value: object) -> time:
         return _clock(value)
 
 
@@ -150,7 +152,7 @@ class AppointmentsSection(_Strict):
 
     @field_validator("quiet_start", "quiet_end", mode="before")
     @classmethod
-    def _time_of_day(cls, value: str | time) -> time:
+    def _time_of_day(cls, value: object) -> time:
         return _clock(value)
 
 

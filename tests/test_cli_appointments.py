@@ -39,7 +39,9 @@ def patient(cli: CliRunner, zone: str = "America/New_York") -> int:
 
 def test_add_stores_utc_from_the_patients_zone(cli: CliRunner) -> None:
     pid = patient(cli)
-    booked = ok_json(cli, "appointments", "add", "--patient", str(pid), "--kind", "infusion", "--at", "2026-03-05T10:00")
+    booked = ok_json(
+        cli, "appointments", "add", "--patient", str(pid), "--kind", "infusion", "--at", "2026-03-05T10:00"
+    )
     assert booked["starts_at"] == "2026-03-05T15:00:00+00:00" and booked["duration_minutes"] == 60
     berlin = ok_json(
         cli, "appointments", "add", "--patient", str(pid), "--kind", "therapy",
@@ -150,4 +152,8 @@ def test_ics_import(cli: CliRunner, tmp_path: Path) -> None:
     assert ok_json(cli, "appointments", "import", str(calendar))["created"] == 1
     assert ok_json(cli, "appointments", "import", str(calendar))["unchanged"] == 1
     [booked] = ok_json(cli, "appointments", "list")
-    assert (booked["starts_at"], booked["duration_minutes"], booked["kind"]) == ("2026-03-05T09:00:00+00:00", 90, "infusion")
+    assert (booked["starts_at"], booked["duration_minutes"], booked["kind"]) == (
+        "2026-03-05T09:00:00+00:00",
+        90,
+        "infusion",
+    )

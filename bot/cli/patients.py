@@ -65,7 +65,9 @@ async def _get_patient(session: AsyncSession, patient_id: int) -> Patient:
 def _zone_or_fail(value: str) -> str:
     zone = parse_timezone(value)
     if zone is None:
-        raise typer.BadParameter(f"unknown time zone {value!r}; use an IANA name such as Europe/Berlin")
+        raise typer.BadParameter(
+            f"unknown time zone {value!r}; use an IANA name such as Europe/Berlin", param_hint="--timezone"
+        )
     return zone
 
 

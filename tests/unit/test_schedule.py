@@ -49,6 +49,21 @@ def test_due_instant_across_the_2026_changes(local_date: date, at: time, zone: s
     assert due.tzinfo is UTC
 
 
+def test_a_gap_at_23h_stays_on_its_day() -> None:
+    # Nuuk (UTC-2) jumps from 23:00 to 00:00 on the last Saturday of March: 23:30 does not exist that day.
+    due = due_instant(date(2026, 3, 28), time(23, 30), "America/Nuuk")
+    assert due == utc(2026, 3, 29, 0, 30)
+    local = due.astimezone(ZoneInfo("America/Nuuk"))
+    assert (local.date(), local.time()) == (date(2026, 3, 28), time(22, 30))
+    # The next day's check-in is a different instant: no day gets two.
+    assert due_instant(date(2026, 3, 29), time(23, 30), "America/Nuuk") == utc(2026, 3, 30, 0, 30)
+    planned = checkins_to_plan(zone="America/Nuuk", at=time(23, 30), now=utc(2026, 3, 28, 12, 0), grace=GRACE)
+    assert [(p.local_date, p.due_at) for p in planned] == [
+        (date(2026, 3, 28), utc(2026, 3, 29, 0, 30)),
+        (date(2026, 3, 29), utc(2026, 3, 30, 0, 30)),
+    ]
+
+
 @pytest.mark.parametrize(
     ("local_date", "zone", "expected", "local_after"),
     [
@@ -179,6 +194,7 @@ def _exists(local: datetime, zone: ZoneInfo) -> bool:
 @given(ZONES, DATES, TIMES)
 @example(NY, date(2026, 3, 8), time(2, 30))
 @example(BERLIN, date(2026, 10, 25), time(2, 30))
+@example("America/Nuuk", date(2026, 3, 28), time(23, 30))
 def test_due_instant_is_aware_utc_and_keeps_the_wall_time(zone: str, local_date: date, at: time) -> None:
     due = due_instant(local_date, at, zone)
     assert due.tzinfo is UTC and due.utcoffset() == timedelta(0)
@@ -189,16 +205,23 @@ def test_due_instant_is_aware_utc_and_keeps_the_wall_time(zone: str, local_date:
         # An existing (or repeated) wall time is kept exactly, and a repeated one at its first occurrence.
         assert local == wanted
         earlier_same_wall = [
-            d for d in (due - timedelta(minutes=m) for m in range(1, 181)) if d.astimezone(tz).replace(tzinfo=None) == wanted
+            d
+            for d in (due - timedelta(minutes=m) for m in range(1, 181))
+            if d.astimezone(tz).replace(tzinfo=None) == wanted
         ]
         assert earlier_same_wall == []
     else:
-        # A gap time goes out later on the clock by the size of the gap, never earlier.
+        # A gap time goes out later on the clock by the size of the gap, unless that is the next day: then
+        # it goes out the same span before the gap.
         before = wanted.replace(tzinfo=tz).utcoffset()
         after = wanted.replace(tzinfo=tz, fold=1).utcoffset()
         assert before is not None and after is not None
-        assert local == wanted + (after - before)
-        assert local > wanted
+        gap = after - before
+        if (wanted + gap).date() == local_date:
+            assert local == wanted + gap
+        else:
+            assert local == wanted - gap
+    assert local.date() == local_date
 
 
 @given(ZONES, DATES, TIMES)

@@ -101,9 +101,7 @@ def test_token_bucket_refills_at_its_rate(clock: ManualClock) -> None:
 # --- pacing -----------------------------------------------------------------------------------------------
 
 
-async def test_private_chat_one_per_second_after_a_burst_of_three(
-    limiter: PacingRateLimiter, sleep: FakeSleep
-) -> None:
+async def test_private_chat_one_per_second_after_a_burst_of_three(limiter: PacingRateLimiter, sleep: FakeSleep) -> None:
     for _ in range(6):
         await request(limiter, PRIVATE)
     assert sleep.delays == pytest.approx([1.0, 1.0, 1.0])
@@ -152,9 +150,7 @@ async def test_unpaced_endpoints_do_not_catch_429(limiter: PacingRateLimiter, sl
     assert calls.count == 1 and sleep.delays == []
 
 
-async def test_requests_without_a_chat_only_use_the_global_bucket(
-    limiter: PacingRateLimiter, sleep: FakeSleep
-) -> None:
+async def test_requests_without_a_chat_only_use_the_global_bucket(limiter: PacingRateLimiter, sleep: FakeSleep) -> None:
     for _ in range(31):
         await request(limiter, None)
     assert sleep.delays == pytest.approx([1 / 30])

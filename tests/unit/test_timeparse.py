@@ -43,7 +43,23 @@ def test_parse_time_reads_common_spellings(text: str, expected: time) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["25:00", "24:00", "13pm", "0am", "0pm", "", "   ", "abc", "99", "8:60", "2400", "1260", "20:0", "8pm tomorrow", "-1"],
+    [
+        "25:00",
+        "24:00",
+        "13pm",
+        "0am",
+        "0pm",
+        "",
+        "   ",
+        "abc",
+        "99",
+        "8:60",
+        "2400",
+        "1260",
+        "20:0",
+        "8pm tomorrow",
+        "-1",
+    ],
 )
 def test_parse_time_refuses_what_is_not_a_time(text: str) -> None:
     assert parse_time(text) is None
