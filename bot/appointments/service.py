@@ -7,13 +7,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-if TYPE_CHECKING:
-    from bot.appointments.imports import ImportedAppointment, RowError
+from bot.appointments.imports import ImportedAppointment, RowError
 from bot.appointments.schedule import followup_due, followup_key, reminder_key, reminders
 from bot.clinic import ClinicConfig
 from storage import outbox
@@ -160,8 +158,6 @@ async def import_appointments(
     session: AsyncSession, *, rows: Sequence[ImportedAppointment], config: ClinicConfig, now: datetime
 ) -> ImportReport:
     """All or nothing: unknown patients are errors too, and any error imports no row at all."""
-    from bot.appointments.imports import RowError
-
     ids = {row.patient_id for row in rows}
     found = await session.execute(select(Patient.id, Patient.status).where(Patient.id.in_(ids)))
     known = {patient_id: status for patient_id, status in found}

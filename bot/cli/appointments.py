@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.appointments import service
+from bot.appointments.imports import parse_file
 from bot.appointments.schedule import LocalTimeError, parse_weekdays, series_starts, to_utc
 from bot.cli.common import Env, UserError, emit_json, fail, load_env, with_session
 from bot.clock import SystemClock
@@ -254,8 +255,6 @@ def import_(
 ) -> None:
     """Import a CSV or iCalendar file. Importing again changes nothing; any bad row means nothing is imported."""
     env = load_env()
-    from bot.appointments.imports import parse_file
-
     kinds = env.clinic.appointments.kinds
     with Progress(transient=True, console=Console(stderr=True)) as progress:
         progress.add_task(f"reading {file.name}", total=None)
