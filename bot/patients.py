@@ -20,6 +20,12 @@ async def is_staff(session: AsyncSession, telegram_user_id: int) -> bool:
     return found is not None
 
 
+async def enrolled_patient(session: AsyncSession, telegram_user_id: int) -> Patient | None:
+    """The patient behind this account if they are enrolled (active or paused), else None."""
+    patient = await patient_by_telegram(session, telegram_user_id)
+    return patient if is_enrolled(patient) else None
+
+
 def is_enrolled(patient: Patient | None) -> bool:
     return patient is not None and patient.status in (PatientStatus.ACTIVE, PatientStatus.PAUSED)
 

@@ -95,12 +95,16 @@ async def _patient_and_appointment(session: AsyncSession, row: OutboxMessage) ->
     return patient, appointment
 
 
-class AppointmentReminder(DailyCheckin):
+class _AppointmentMessage(DailyCheckin):
     """Reuses the check-in kind's handling of a patient who blocked the bot."""
 
     def __init__(self, config: ClinicConfig) -> None:
         super().__init__(config.clinic.staff_chat_id)
         self._config = config
+
+
+class AppointmentReminder(_AppointmentMessage):
+    """A reminder before an appointment, with Confirm and reschedule buttons."""
 
     async def prepare(self, session: AsyncSession, row: OutboxMessage, now: datetime) -> Prepared | Skip:
         found = await _patient_and_appointment(session, row)
@@ -116,12 +120,8 @@ class AppointmentReminder(DailyCheckin):
         return None
 
 
-class InfusionFollowup(DailyCheckin):
+class InfusionFollowup(_AppointmentMessage):
     """The evening check-in after an infusion, recorded as a check-in tagged with the appointment."""
-
-    def __init__(self, config: ClinicConfig) -> None:
-        super().__init__(config.clinic.staff_chat_id)
-        self._config = config
 
     async def prepare(self, session: AsyncSession, row: OutboxMessage, now: datetime) -> Prepared | Skip:
         found = await _patient_and_appointment(session, row)

@@ -10,7 +10,7 @@ from bot import callbacks
 from bot.appointments.messages import FOLLOWUP, effects_keyboard
 from bot.checkin.render import note_keyboard, score_keyboard
 from bot.checkin.service import SkipResult, TapResult, open_checkin, record_score, skip_note
-from bot.patients import is_enrolled, local_today, patient_by_telegram
+from bot.patients import enrolled_patient, local_today
 from bot.runtime import runtime
 from bot.texts import t
 from storage.models import CheckIn
@@ -23,11 +23,10 @@ async def checkin_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     assert user is not None and chat is not None
     now = rt.clock.now()
     async with rt.session() as session:
-        patient = await patient_by_telegram(session, user.id)
-        if not is_enrolled(patient):
+        patient = await enrolled_patient(session, user.id)
+        if patient is None:
             checkin = None
         else:
-            assert patient is not None
             checkin = await open_checkin(session, patient_id=patient.id, local_date=local_today(patient, now), now=now)
             language, name = patient.language, patient.display_name
     if checkin is None:

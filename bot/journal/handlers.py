@@ -11,7 +11,7 @@ from telegram.ext import ContextTypes
 from bot.checkin.service import edit_note, replan_for, take_note
 from bot.enrollment.render import not_enrolled_text
 from bot.journal.service import add_entry, edit_entry
-from bot.patients import is_enrolled, patient_by_telegram
+from bot.patients import enrolled_patient, is_enrolled, patient_by_telegram
 from bot.runtime import runtime
 from bot.texts import t
 
@@ -75,10 +75,9 @@ async def edited_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     at = message.edit_date or rt.clock.now()
     async with rt.session() as session:
-        patient = await patient_by_telegram(session, user.id)
-        if not is_enrolled(patient):
+        patient = await enrolled_patient(session, user.id)
+        if patient is None:
             return
-        assert patient is not None
         found = await edit_entry(
             session, patient_id=patient.id, message_id=message.message_id, text=message.text, at=at
         ) or await edit_note(session, patient_id=patient.id, message_id=message.message_id, text=message.text, now=at)

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.patients import is_enrolled, patient_by_telegram
+from bot.patients import enrolled_patient
 from bot.preferences.service import apply_settings, parse_pause_days, parse_settings, pause, resume
 from bot.runtime import runtime
 from bot.texts import t
@@ -25,11 +25,10 @@ async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     assert user is not None and chat is not None
     change = parse_settings(list(context.args or []))
     async with rt.session() as session:
-        patient = await patient_by_telegram(session, user.id)
-        if not is_enrolled(patient):
+        patient = await enrolled_patient(session, user.id)
+        if patient is None:
             reply = t("not_enrolled")
         else:
-            assert patient is not None
             if change.not_understood is not None:
                 reply = t("settings.invalid", patient.language, value=change.not_understood)
             elif change.empty:
@@ -49,13 +48,12 @@ async def pause_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     assert user is not None and chat is not None
     days = parse_pause_days(list(context.args or []))
     async with rt.session() as session:
-        patient = await patient_by_telegram(session, user.id)
-        if not is_enrolled(patient):
+        patient = await enrolled_patient(session, user.id)
+        if patient is None:
             reply = t("not_enrolled")
         elif days is False:
             reply = t("pause.invalid")
         else:
-            assert patient is not None
             until = await pause(session, patient=patient, days=days or None, now=rt.clock.now())
             if until is None:
                 reply = t("pause.done", patient.language)
@@ -71,11 +69,10 @@ async def resume_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
     async with rt.session() as session:
-        patient = await patient_by_telegram(session, user.id)
-        if not is_enrolled(patient):
+        patient = await enrolled_patient(session, user.id)
+        if patient is None:
             reply = t("not_enrolled")
         else:
-            assert patient is not None
             was_paused = await resume(session, patient=patient, now=rt.clock.now(), grace=rt.checkin_grace)
             reply = t("resume.done" if was_paused else "resume.not_paused", patient.language, **_when(patient))
     await rt.sender.send_text(chat.id, reply)
