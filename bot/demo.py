@@ -17,6 +17,7 @@ from bot.standin.server import SentMessage
 from storage.migrate import upgrade
 
 PATIENT = 424242
+STAFF_CHAT = -1009999999999
 ZONE = "America/New_York"
 
 
@@ -47,6 +48,9 @@ def _button(message: SentMessage, label: str) -> str:
 
 
 async def play(clinic: ClinicConfig, console: Console) -> None:
+    if clinic.clinic.staff_chat_id is None:
+        # A staff chat for the demo, so that the crisis alert can be shown too.
+        clinic = clinic.model_copy(update={"clinic": clinic.clinic.model_copy(update={"staff_chat_id": STAFF_CHAT})})
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite+aiosqlite:///{Path(folder) / 'demo.db'}"
         await asyncio.to_thread(upgrade, url)
@@ -96,9 +100,13 @@ async def play(clinic: ClinicConfig, console: Console) -> None:
             await bot.standin.send_command(PATIENT, "sos")
             await talk.replies()
 
-            console.rule("Any sign of crisis is answered at once (and the staff chat is alerted)")
+            console.rule("Any sign of crisis is answered at once, and the staff chat is alerted")
             words = "Some days I just don't want to wake up."
             talk.user(words)
             await bot.standin.send_text(PATIENT, words)
             await talk.replies()
+            [alert] = await bot.standin.wait_for_messages(clinic.clinic.staff_chat_id or STAFF_CHAT, 1)
+            console.print(f"[bold red]Staff chat:[/bold red] {alert.text}", highlight=False)
+            for row in (alert.reply_markup or {}).get("inline_keyboard", []):
+                console.print("     " + "  ".join(f"[{key['text']}]" for key in row), highlight=False)
             console.rule("End of the demo: everything above went through the real bot over HTTP")
