@@ -20,7 +20,7 @@ from bot.clinic import load_clinic_config
 from bot.local import LocalBot
 from bot.sender import Limits
 from storage.migrate import upgrade
-from storage.models import Patient, PatientStatus
+from storage.models import Base, Patient, PatientStatus
 
 START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 UNLIMITED = Limits(
@@ -34,6 +34,9 @@ async def measure(url: str, patients: int, limits: Limits | None) -> tuple[float
     async with LocalBot(
         database_url=url, clinic=clinic, start=START, limits=limits or Limits(), real_pacing=True
     ) as bot:
+        async with bot.runtime.session() as session:
+            for table in reversed(Base.metadata.sorted_tables):  # a shared PostgreSQL database starts empty
+                await session.execute(table.delete())
         async with bot.runtime.session() as session:
             session.add_all(
                 Patient(
