@@ -207,15 +207,20 @@ class Sender:
         buttons: InlineKeyboardMarkup | None = None,
         priority: Priority = Priority.REPLY,
     ) -> Delivery:
-        delivery = await self._attempt(
-            self._bot.send_message(
-                chat_id=chat_id,
-                text=text,
-                reply_markup=buttons,
-                rate_limit_args={"priority": priority},  # type: ignore[call-arg]
+        """Long texts go out in parts of at most Telegram's 4,096 characters; buttons ride on the last part."""
+        parts = split_message(text)
+        for number, part in enumerate(parts, start=1):
+            delivery = await self._attempt(
+                self._bot.send_message(
+                    chat_id=chat_id,
+                    text=part,
+                    reply_markup=buttons if number == len(parts) else None,
+                    rate_limit_args={"priority": priority},  # type: ignore[call-arg]
+                )
             )
-        )
-        _log_failure("sendMessage", chat_id, delivery)
+            _log_failure("sendMessage", chat_id, delivery)
+            if not delivery.ok:
+                break
         return delivery
 
     async def edit_text(
@@ -267,6 +272,20 @@ class Sender:
         delivery = await self._attempt(query.answer(text=text))
         if not delivery.ok:
             log.info("answerCallbackQuery failed: %s", delivery.error)
+
+
+MESSAGE_LIMIT = 4096
+
+
+def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Parts of at most `limit` characters, cut at line ends where possible."""
+    parts: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        cut = cut if cut > 0 else limit
+        parts.append(text[:cut])
+        text = text[cut:].lstrip("\n")
+    return [*parts, text]
 
 
 def _log_failure(method: str, chat_id: int, delivery: Delivery) -> None:

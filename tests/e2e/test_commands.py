@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 import pytest
 
 from bot.local import LocalBot
@@ -109,3 +111,19 @@ async def test_staff_see_patients_and_who_has_not_checked_in(bot: LocalBot) -> N
     await bot.standin.send_command(STAFF, "today", chat_id=STAFF_CHAT)
     today = await last_reply(bot, STAFF_CHAT, 1)
     assert "Ana" in today
+
+
+async def test_a_long_roster_arrives_in_parts(bot: LocalBot) -> None:
+    from bot.enrollment.service import create_patient
+
+    async with bot.runtime.session() as session:
+        for number in range(120):
+            await create_patient(
+                session, name=f"Patient with a rather long name {number}", timezone="America/New_York",
+                checkin_time=time(20, 0), country="US", language="en", now=bot.clock.now(),
+            )  # fmt: skip
+    await add_staff(bot, STAFF)
+    await bot.standin.send_command(STAFF, "patients")
+    await bot.standin.wait_for(lambda: any("long name 119" in (m.text or "") for m in bot.standin.sent(STAFF)))
+    parts = bot.standin.sent(STAFF)
+    assert len(parts) > 1 and all(len(p.text) <= 4096 for p in parts)

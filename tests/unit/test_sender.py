@@ -318,3 +318,14 @@ async def test_sender_passes_the_priority_to_the_rate_limiter() -> None:
         44,
         {"priority": Priority.REPLY},
     )
+
+
+def test_long_texts_are_split_at_line_ends() -> None:
+    from bot.sender import split_message
+
+    lines = [f"#{n} a patient line" for n in range(500)]
+    parts = split_message("\n".join(lines), limit=1000)
+    assert all(len(part) <= 1000 for part in parts) and len(parts) > 1
+    assert "\n".join(parts).split("\n") == lines
+    assert split_message("x" * 2500, limit=1000) == ["x" * 1000, "x" * 1000, "x" * 500]
+    assert split_message("short") == ["short"]
