@@ -157,3 +157,13 @@ def test_ics_import(cli: CliRunner, tmp_path: Path) -> None:
         90,
         "infusion",
     )
+
+    moved = event.replace("20260305T100000", "20260306T110000")
+    calendar.write_text(moved, newline="")
+    assert ok_json(cli, "appointments", "import", str(calendar))["updated"] == 1
+    [booked] = ok_json(cli, "appointments", "list")
+    assert booked["starts_at"] == "2026-03-06T10:00:00+00:00"
+    calendar.write_text(moved.replace("END:VEVENT", "STATUS:CANCELLED\r\nEND:VEVENT"), newline="")
+    assert ok_json(cli, "appointments", "import", str(calendar))["cancelled"] == 1
+    [booked] = ok_json(cli, "appointments", "list")
+    assert booked["status"] == "cancelled"
