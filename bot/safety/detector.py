@@ -52,14 +52,15 @@ class Verdict:
 NO_CRISIS = Verdict(None, None, None, None)
 
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff\u034f\u180e]")
-_TOKEN = re.compile(r"[\w'’‘ʼ`´@$]+")
+_TOKEN = re.compile(r"[\w'’‘ʼ`´@$!]+")
+_BANG_IN_WORD = re.compile(r"(?<=[^\W\d_])!(?=[^\W\d_])")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 _REPEATS = re.compile(r"([^\W\d_])\1+")
 
 
 def _fold(token: str) -> str:
-    token = token.casefold().translate(_QUOTES)
+    token = _BANG_IN_WORD.sub("i", token.casefold().translate(_QUOTES)).strip("!")
     if any(c.isalpha() for c in token) and any(c.isdigit() or c in "@$" for c in token):
         token = token.translate(_LEET)
     token = "".join(c for c in unicodedata.normalize("NFKD", token) if not unicodedata.combining(c))
@@ -83,7 +84,27 @@ def _tokens(base: str) -> tuple[list[str], list[tuple[int, int]]]:
         if folded:
             words.append(folded)
             spans.append(match.span())
-    return words, spans
+    return _join_spelled_out(words, spans)
+
+
+def _join_spelled_out(words: list[str], spans: list[tuple[int, int]]) -> tuple[list[str], list[tuple[int, int]]]:
+    """ "d i e" → "die": three or more single letters in a row are one word spelled out."""
+    joined: list[str] = []
+    joined_spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(words):
+        j = i
+        while j < len(words) and len(words[j]) == 1 and words[j].isalpha():
+            j += 1
+        if j - i >= 3:
+            joined.append(_REPEATS.sub(r"\1", "".join(words[i:j])))
+            joined_spans.append((spans[i][0], spans[j - 1][1]))
+            i = j
+        else:
+            joined.append(words[i])
+            joined_spans.append(spans[i])
+            i += 1
+    return joined, joined_spans
 
 
 def normalise(text: str) -> str:

@@ -39,10 +39,14 @@ _ME_EN = r"(?:myself|my ?self)"
 # Harmless continuations: taking the day's medication, being stuck in traffic, a last message for today,
 # thoughts that have gone.
 _ROUTINE = (
-    r".{0,25}\b(?:for today|this morning|as prescribed|like the doctor said|de hoy|como dijo|como me dijo|ce matin|"
-    r"comme prevu|comme prescrit|wie verordnet|heute morgen|wie vom arzt)\b"
+    r".{0,25}\b(?:for today|this morning|as prescribed|like the doctor said|as usual|de hoy|de la manana|de la noche|"
+    r"del dia|como dijo|como me dijo|como siempre|ce matin|comme prevu|comme prescrit|comme d'habitude|wie verordnet|"
+    r"heute morgen|wie vom arzt|wie immer)\b"
 )
-_TRAFFIC = r".{0,25}\b(?:traffic|jam|stau|atasco|bouchons?|trafic|late|tarde|spater|en retard|retard)\b"
+_TRAFFIC = (
+    r".{0,30}\b(?:traffic|jam|stau|atasco|bouchons?|trafic|late|tarde|spater|en retard|retard|away from|minutes|"
+    r"on my way|almost there|unterwegs|en camino|en route)\b"
+)
 _FOR_TODAY = (
     r"(?: (?:for|de|fur|pour) (?:today|tonight|hoy|heute|ce soir|aujourdhui|la semana|this week|now)\b|.{0,12}"
     r"\b(?:good ?night|buenas noches|gute nacht|bonne nuit)\b)"
@@ -148,7 +152,7 @@ RULES: dict[str, list[Rule]] = {
             r"\b(?:cut|cutting|burned|burnt|burning|scratched) (?:my )?(?:arms?|legs?|wrists?|thighs?|skin|stomach)\b",
             ("arm", "leg", "wrist", "thigh", "skin", "stomach"),
             negatable=True,
-            unless=r"(?: on| in| with| by| at) (?:the|a|some|my) ",
+            unless=r"(?: on| in| at) (?:the|a|some|my) ",
         ),
         Rule(
             "en.self_harm.named",
@@ -474,7 +478,7 @@ RULES: dict[str, list[Rule]] = {
             r"me frapper|je me frappe)\b",
             ("scarif", "mutil", "mal", "coup", "brul", "frapp"),
             negatable=True,
-            unless=r" (?:en cuisinant|le doigt|avec le papier|les cheveux|en coupant|a la cuisine)\b",
+            unless=r" (?:en \w+ant|en cuisinant|le doigt|avec le papier|les cheveux|en coupant|a la cuisine)\b",
         ),
         Rule(
             "fr.ideation.want_to_die",
@@ -490,7 +494,7 @@ RULES: dict[str, list[Rule]] = {
             "fr.ideation.suicide",
             IDEATION,
             r"\bsuicidaire\b|\bidees? (?:suicidaires?|noires)\b|\bpensees? suicidaires?\b|\bme suicider\b"
-            r"|\bmettre fin a (?:mes jours|ma vie)\b|\ben finir avec (?:la vie|tout)\b|\bme tuer\b",
+            r"|\bmettre fin a (?:mes jours|ma vie)\b|\ben finir avec (?:la vie|tout)\b|\b(?:je vais|j'ai envie de) me tuer\b",
             ("suicid", "noires", "jours", "vie", "finir", "tuer"),
             negatable=True,
             unless=r" (?:au travail|a la tache|a le dire|a vous le dire)\b",
@@ -626,7 +630,7 @@ _MORE: dict[str, list[Rule]] = {
         Rule(
             "en.ideation.suicide_word",
             IDEATION,
-            r"\bsuicide\b",
+            r"(?<!died by )(?<!death by )(?<!lost to )\bsuicide\b",
             ("suicide",),
             negatable=True,
             unless=r" (?:squad|prevention|awareness|rates?|statistics|bombers?|mission|doors?)\b",
@@ -678,6 +682,7 @@ _MORE: dict[str, list[Rule]] = {
                 "para siempre",
             ),
             negatable=True,
+            unless=r" (?:de (?:risa|verguenza|ganas|hambre|sueno|frio|calor)|de la (?:verguenza|risa))\b",
         ),
         Rule(
             "es.self_harm.more",
@@ -741,7 +746,7 @@ _MORE: dict[str, list[Rule]] = {
         Rule(
             "de.self_harm.more",
             SELF_HARM,
-            r"\bmir (?:absichtlich |selbst )?(?:wehtun|weh tun|wehgetan|weh getan|schaden)\b|\bmich (?:(?!am\b|beim\b|an\b|im\b)\w+ ){0,3}"
+            r"\bmir (?:absichtlich |selbst )?(?:wehtun|weh tun|wehgetan|weh getan|schaden)\b|\bmich (?:(?!am\b|beim\b|an\b|im\b|in\b|den\b|finger\b)\w+ ){0,3}"
             r"(?:geschnitten|geritzt|verbrannt)\b",
             ("weh", "schaden", "geschnitten", "geritzt", "verbrannt"),
             negatable=True,
@@ -783,6 +788,7 @@ _MORE: dict[str, list[Rule]] = {
             r"s'arrete\b|\bfatigue[e]? de vivre\b|\bpense au suicide\b|\bprefere etre mort[e]?\b"
             r"|\b(?:j'veux|jveux|je veux) mourir\b|\bpense a se suicider\b|\bveut se (?:tuer|suicider)\b",
             ("reveiller", "vie", "vivre", "mort", "fardeau", "arrete", "suicid", "mourir", "tuer"),
+            negatable=True,
         ),
         Rule(
             "fr.ideation.indirect",
@@ -796,4 +802,134 @@ _MORE: dict[str, list[Rule]] = {
     ],
 }
 for _language, _rules in _MORE.items():
+    RULES[_language].extend(_rules)
+
+
+# Found with messages written after the rules above: slang, spelled-out words, words between "want" and "die".
+_FILL = (
+    r"(?: (?:i|i could|i would|id|just|really|so|honestly|could|would|sometimes|kind of|kinda|lowkey|literally|even))*"
+)
+_MORE2: dict[str, list[Rule]] = {
+    "en": [
+        Rule("en.ideation.slang", IDEATION, r"\bunaliv\w*|\bkys\b|\bsewer ?slide\b", ("unaliv", "kys", "slide")),
+        Rule(
+            "en.ideation.wish_gap",
+            IDEATION,
+            r"\b(?:want|wants|wanna|wish|wishing|wanted)"
+            + _FILL
+            + r" (?:to )?(?:die|not exist|not be here|be dead|not be alive)\b",
+            ("die", "exist", "here", "dead", "alive"),
+            negatable=True,
+            unless=r" (?:of|from|laughing|in shame|of shame|of embarrassment)\b",
+        ),
+        Rule(
+            "en.ideation.indirect_more",
+            IDEATION,
+            r"\b(?:care|notice|miss me) if i (?:was|were|am|m) (?:gone|dead|not here|not around)\b"
+            r"|\bnot being (?:around|here|alive) anymore\b|\beasier (?:to|if i) (?:just )?(?:not wake up|die|was gone|were gone|was dead|disappeared)\b"
+            r"|\bwant out of (?:this )?life\b|\b(?:thought|thinking|think|thoughts) (?:about|of) (?:taking|swallowing) (?:all )?(?:my|the) (?:pills|tablets|meds)\b",
+            ("care", "notice", "miss", "anymore", "easier", "point", "out of", "taking", "swallowing"),
+            negatable=True,
+        ),
+        Rule(
+            "en.ideation.no_point",
+            IDEATION,
+            r"\b(?:dont|do not|cant|can not|cannot|no longer) (?:see|find) (?:the|any) point (?:in|of) (?:being alive|living|life|going on|being here)\b",
+            ("point",),
+        ),
+        Rule(
+            "en.self_harm.indirect",
+            SELF_HARM,
+            r"\b(?:burned|burnt|burn|burning|cut|cutting) my (?:arms?|legs?|wrists?|thighs?|skin|stomach) with (?:a|my) (?:cigarette|lighter|blade|razor|knife|scissors)\b"
+            r"|\b(?:ended up|end up|started|been|keep|kept) cutting\b",
+            ("cigarette", "lighter", "blade", "razor", "knife", "scissors", "cutting"),
+            negatable=True,
+        ),
+        Rule(
+            "en.imminent.more_means",
+            IMMINENT,
+            r"\b(?:im|i am) (?:at|by|near) (?:the )?(?:train tracks|tracks|edge of the roof|edge|cliff)\b"
+            r"|\btook (?:everything|every pill|all the pills|all the meds) (?:in|from) (?:my|the) (?:medicine )?(?:cabinet|cupboard|drawer|bathroom)\b"
+            r"|\b(?:wrote|written|writing|left) (?:letters|notes) (?:for|to) (?:everyone|everybody|my family|my kids|you all)\b"
+            r"|\b(?:\d{2,}|a bottle of|a pile of|all my) (?:\w+ )?(?:pills|tablets) (?:in front of me|next to me|on the table|ready)\b",
+            ("tracks", "edge", "cliff", "took", "letters", "notes", "pills", "tablets"),
+            unless=_TRAFFIC,
+        ),
+    ],
+    "es": [
+        Rule(
+            "es.ideation.more2",
+            IDEATION,
+            r"\bno le (?:encuentro|veo) sentido\b|\b(?:hart[oa]|cansad[oa]) de (?:vivir|la vida|existir)\b"
+            r"|\bquiero que se (?:acabe|termine)\b|\b(?:gustaria|quisiera|quiero) desaparecer\b(?! (?:un|una|unos|unas|el|este|esta|por|de vacaciones)\b)|\bganas de (?:no existir|desaparecer)\b",
+            ("sentido", "hart", "cansad", "acabe", "termine", "desaparecer", "existir"),
+            negatable=True,
+        ),
+        Rule(
+            "es.self_harm.more2",
+            SELF_HARM,
+            r"\b(?:hacer|hacerme|hice|hago|he hecho) (?:\w+ )?cortes\b",
+            ("cortes",),
+            negatable=True,
+        ),
+        Rule(
+            "es.imminent.more2",
+            IMMINENT,
+            r"\bvoy a (?:tirarme|lanzarme|saltar)\b|\bestoy en el balcon\b.{0,30}\b(?:tirarme|saltar|lanzarme)\b",
+            ("tirarme", "lanzarme", "saltar"),
+            unless=_TRAFFIC,
+        ),
+    ],
+    "de": [
+        Rule(
+            "de.ideation.more2",
+            IDEATION,
+            r"\bmir das leben zu nehmen\b|\bnicht mehr leben (?:will|mochte|wollen|mag)\b|\b(?:mochte|will|wurde|wurde gern)(?: (?:einfach|nur|noch|gern|lieber))* tot sein\b"
+            r"|\bmir (?:etwas|was) an(?:tue|tun)\b|\bsetze? ich (?:dem|allem|meinem leben) ein ende\b",
+            ("leben", "tot", "antu", "ende"),
+            negatable=True,
+        ),
+        Rule(
+            "de.self_harm.more2",
+            SELF_HARM,
+            r"\b(?:aufgeschnitten|aufschneiden|aufgeritzt)\b|\bmich (?:wieder )?selbst verletzt\b",
+            ("aufgeschnitten", "aufschneiden", "aufgeritzt", "verletzt"),
+            negatable=True,
+        ),
+        Rule(
+            "de.imminent.more2",
+            IMMINENT,
+            r"\b(?:alle|die ganzen|meine) tabletten geschluckt\b|\bsammle (?:\w+ ){0,3}(?:tabletten|pillen|medikamente)\b"
+            r"|\b(?:werde|will) es (?:heute|heute nacht|jetzt|morgen) tun\b",
+            ("geschluckt", "sammle", "tun"),
+            unless=_ROUTINE,
+        ),
+    ],
+    "fr": [
+        Rule("fr.ideation.not_there", IDEATION, r"\bne plus etre la\b", ("etre la",)),
+        Rule(
+            "fr.ideation.more2",
+            IDEATION,
+            r"\bpense(?: \w+){0,4} a mourir\b|\b(?:voulait|veut|voudrait) mourir\b",
+            ("etre la", "mourir"),
+            negatable=True,
+        ),
+        Rule(
+            "fr.self_harm.more2",
+            SELF_HARM,
+            r"\b(?:fait|faire|fais) des (?:coupures|entailles|brulures)\b",
+            ("coupure", "entaille", "brulure"),
+            negatable=True,
+            unless=r" en \w+ant\b",
+        ),
+        Rule(
+            "fr.imminent.more2",
+            IMMINENT,
+            r"\b(?:garde|gardes|stocke|accumule) (?:mes |des )?somniferes\b|\bpasse(?:r)? a l'acte\b",
+            ("somnifere", "acte"),
+            unless=_ROUTINE,
+        ),
+    ],
+}
+for _language, _rules in _MORE2.items():
     RULES[_language].extend(_rules)
