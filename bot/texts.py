@@ -6,7 +6,6 @@ never name a method of self-harm. Keys are stable; a translation adds a language
 
 from __future__ import annotations
 
-from string import Formatter
 from typing import Any
 
 EN: dict[str, str] = {
@@ -208,7 +207,3 @@ def t(key: str, language: str = "en", /, **values: Any) -> str:
     """The text for `key` in `language` (English when not translated), with `values` filled in."""
     template = CATALOGUES.get(language, EN).get(key) or EN[key]
     return template.format(**values)
-
-
-def placeholders(key: str) -> set[str]:
-    return {name for _, name, _, _ in Formatter().parse(EN[key]) if name}
