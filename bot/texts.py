@@ -31,7 +31,7 @@ EN: dict[str, str] = {
     ),
     "consent.declined": (
         "That's completely fine. Nothing has been set up and nothing about you is kept here. If you change "
-        "your mind, ask your clinic for a new link."
+        "your mind, open your link again while it is valid, or ask your clinic for a new one."
     ),
     "consent.closed": "This question has already been answered.",
     "invite.unknown": (

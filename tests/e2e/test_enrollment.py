@@ -42,6 +42,12 @@ async def test_declining_binds_nothing(bot: LocalBot) -> None:
     await bot.standin.wait_for(lambda: "completely fine" in (bot.standin.sent(ANA)[0].text or ""))
     patient = await load_patient(bot, patient_id)
     assert patient.status is PatientStatus.INVITED and patient.telegram_user_id is None
+    # Changing one's mind: the same link still works.
+    await bot.standin.send_command(ANA, "start", code)
+    [_, again] = await bot.standin.wait_for_messages(ANA, 2)
+    await bot.standin.press_button(ANA, again.message_id, button(again, "Yes"))
+    await bot.standin.wait_for_messages(ANA, 3)
+    assert (await load_patient(bot, patient_id)).telegram_user_id == ANA
 
 
 async def test_a_code_works_once(bot: LocalBot) -> None:
