@@ -12,6 +12,7 @@ from bot.appointments.messages import effects_keyboard, label_of, local_when, re
 from bot.appointments.service import AnswerResult, answer_reminder, upcoming
 from bot.clinic import ClinicConfig
 from bot.patients import is_enrolled, is_staff, patient_by_telegram
+from bot.presses import press_of
 from bot.runtime import runtime
 from bot.staff.notices import notify_staff
 from bot.texts import t
@@ -20,13 +21,10 @@ from storage.models import Appointment, AppointmentStatus, CheckIn, Patient
 
 async def reminder_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Confirm an appointment, or ask to reschedule it (the staff chat is told)."""
-    rt = runtime(context)
-    query = update.callback_query
-    assert query is not None
-    press = callbacks.parse(query.data)
-    if not isinstance(press, callbacks.ReminderAnswer) or query.message is None:
-        await rt.sender.answer(query, t("button.stale"))
+    found = await press_of(update, context, callbacks.ReminderAnswer)
+    if found is None:
         return
+    rt, query, message, press = found
     now = rt.clock.now()
     async with rt.session() as session:
         result, appointment, patient = await answer_reminder(
@@ -60,8 +58,8 @@ async def reminder_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     reply = "appt.confirmed" if result is AnswerResult.CONFIRMED else "appt.reschedule_sent"
     await rt.sender.answer(query, t(reply, patient.language))
     await rt.sender.edit_text(
-        query.message.chat.id,
-        query.message.message_id,
+        message.chat.id,
+        message.message_id,
         text,
         buttons=reminder_keyboard(appointment.id, patient.language),
     )
@@ -69,13 +67,10 @@ async def reminder_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def effect_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Tick or untick an after-effect on the follow-up after an infusion."""
-    rt = runtime(context)
-    query = update.callback_query
-    assert query is not None
-    press = callbacks.parse(query.data)
-    if not isinstance(press, callbacks.EffectToggle) or query.message is None:
-        await rt.sender.answer(query, t("button.stale"))
+    found = await press_of(update, context, callbacks.EffectToggle)
+    if found is None:
         return
+    rt, query, message, press = found
     async with rt.session() as session:
         patient = await patient_by_telegram(session, query.from_user.id)
         checkin = await session.get(CheckIn, press.checkin_id, with_for_update=True)
@@ -93,8 +88,8 @@ async def effect_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         language = patient.language
     await rt.sender.answer(query)
     await rt.sender.edit_text(
-        query.message.chat.id,
-        query.message.message_id,
+        message.chat.id,
+        message.message_id,
         t("appt.effects", language),
         buttons=effects_keyboard(press.checkin_id, chosen, language),
     )

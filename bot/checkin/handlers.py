@@ -11,6 +11,7 @@ from bot.appointments.messages import FOLLOWUP, effects_keyboard
 from bot.checkin.render import note_keyboard, score_keyboard
 from bot.checkin.service import SkipResult, TapResult, open_checkin, record_score, skip_note
 from bot.patients import enrolled_patient, local_today
+from bot.presses import press_of
 from bot.runtime import runtime
 from bot.texts import t
 from storage.models import CheckIn
@@ -46,13 +47,10 @@ async def checkin_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def score_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Record (or change) the mood score, then offer an optional note."""
-    rt = runtime(context)
-    query = update.callback_query
-    assert query is not None
-    press = callbacks.parse(query.data)
-    if not isinstance(press, callbacks.ScoreTap) or query.message is None:
-        await rt.sender.answer(query, t("button.stale"))
+    found = await press_of(update, context, callbacks.ScoreTap)
+    if found is None:
         return
+    rt, query, message, press = found
     async with rt.session() as session:
         tap = await record_score(
             session,
@@ -72,13 +70,13 @@ async def score_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await rt.sender.answer(query, t("checkin.closed", language))
         return
     await rt.sender.answer(query, t("checkin.recorded", language, score=press.score))
-    chat_id = query.message.chat.id
+    chat_id = message.chat.id
     if tap.checkin.kind == FOLLOWUP:
         answered = t("appt.followup.answered", language, score=press.score)
     else:
         answered = t("checkin.answered", language, score=press.score)
     await rt.sender.edit_text(
-        chat_id, query.message.message_id, answered, buttons=score_keyboard(tap.checkin.id, press.score)
+        chat_id, message.message_id, answered, buttons=score_keyboard(tap.checkin.id, press.score)
     )
     if tap.ask_note and tap.checkin.kind == FOLLOWUP:
         prompt = t("appt.effects", language)
@@ -91,17 +89,14 @@ async def score_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def skip_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Decline the optional note."""
-    rt = runtime(context)
-    query = update.callback_query
-    assert query is not None
-    press = callbacks.parse(query.data)
-    if not isinstance(press, callbacks.NoteSkip) or query.message is None:
-        await rt.sender.answer(query, t("button.stale"))
+    found = await press_of(update, context, callbacks.NoteSkip)
+    if found is None:
         return
+    rt, query, message, press = found
     async with rt.session() as session:
         result = await skip_note(session, checkin_id=press.checkin_id, telegram_user_id=query.from_user.id)
     if result is not SkipResult.SKIPPED:
         await rt.sender.answer(query, t("checkin.not_yours" if result is SkipResult.NOT_YOURS else "button.stale"))
         return
     await rt.sender.answer(query)
-    await rt.sender.edit_text(query.message.chat.id, query.message.message_id, t("checkin.skipped"))
+    await rt.sender.edit_text(message.chat.id, message.message_id, t("checkin.skipped"))

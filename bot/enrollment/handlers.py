@@ -16,6 +16,7 @@ from bot.enrollment.service import (
     valid_consent_invite,
 )
 from bot.patients import is_enrolled, patient_by_telegram
+from bot.presses import press_of
 from bot.runtime import runtime
 from bot.texts import t
 from storage.models import Patient
@@ -49,12 +50,12 @@ async def start_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 async def consent_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Bind the account on "agree"; on "decline" keep nothing."""
-    rt = runtime(context)
-    query = update.callback_query
-    assert query is not None and query.message is not None
-    press = callbacks.parse(query.data)
-    chat_id = query.message.chat.id
-    if not isinstance(press, callbacks.ConsentAnswer) or chat_id != query.from_user.id:
+    found = await press_of(update, context, callbacks.ConsentAnswer)
+    if found is None:
+        return
+    rt, query, message, press = found
+    chat_id = message.chat.id
+    if chat_id != query.from_user.id:  # consent is given in one's own private chat only
         await rt.sender.answer(query, t("button.stale"))
         return
     now = rt.clock.now()
@@ -81,7 +82,7 @@ async def consent_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             else:
                 outcome = t("invite.unknown")
     await rt.sender.answer(query)
-    original = getattr(query.message, "text", None) or ""
-    await rt.sender.edit_text(chat_id, query.message.message_id, f"{original}\n\n{outcome}".strip())
+    original = getattr(message, "text", None) or ""
+    await rt.sender.edit_text(chat_id, message.message_id, f"{original}\n\n{outcome}".strip())
     if welcome:
         await rt.sender.send_text(chat_id, welcome)

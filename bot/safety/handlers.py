@@ -11,6 +11,7 @@ from telegram.ext import ContextTypes
 from bot import callbacks
 from bot.clinic import ClinicConfig
 from bot.patients import patient_by_telegram
+from bot.presses import press_of
 from bot.runtime import DISPATCHER_KEY, Runtime, runtime
 from bot.safety.alerts import ack_keyboard, alert_text, shorten
 from bot.safety.detector import Tier, Verdict
@@ -137,13 +138,10 @@ async def _unrecorded_alert(rt: Runtime, person: Person, verdict: Verdict, words
 
 async def acknowledge_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Staff take an alert: who and when are recorded, repeats stop, and every copy of the alert says so."""
-    rt = runtime(context)
-    query = update.callback_query
-    assert query is not None
-    press = callbacks.parse(query.data)
-    if not isinstance(press, callbacks.Acknowledge):
-        await rt.sender.answer(query, t("button.stale"))
+    found = await press_of(update, context, callbacks.Acknowledge)
+    if found is None:
         return
+    rt, query, _, press = found
     async with rt.session() as session:
         result, alert = await acknowledge(
             session, alert_id=press.alert_id, telegram_user_id=query.from_user.id, now=rt.clock.now()
