@@ -18,21 +18,27 @@ TOKEN = "987654321:RUN-TEST-TOKEN-abcdefghijklmnopqrstu"
 USER = 8001
 
 
+async def start_bot(
+    standin: BotApiStandIn, database_url: str, folder: Path, *args: str, **settings: str
+) -> asyncio.subprocess.Process:
+    """`python -m bot run …` as its own process, pointed at the stand-in."""
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": standin.base_url,
+        "DATABASE_URL": database_url,
+        "MOODBOT_ENCRYPTION_KEY": "run-test",
+        **settings,
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", *args,
+        cwd=folder, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+
+
 async def test_run_serves_and_stops_cleanly_on_sigterm(database_url: str, tmp_path: Path) -> None:
     async with BotApiStandIn(token=TOKEN) as standin:
-        env = {
-            **os.environ,
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_BASE_URL": standin.base_url,
-            "DATABASE_URL": database_url,
-            "MOODBOT_ENCRYPTION_KEY": "run-test",
-            "LOG_LEVEL": "DEBUG",
-            "DISPATCH_INTERVAL_SECONDS": "1",
-        }
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run",
-            cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        )  # fmt: skip
+        process = await start_bot(standin, database_url, tmp_path, LOG_LEVEL="DEBUG", DISPATCH_INTERVAL_SECONDS="1")
         try:
             await standin.wait_for(lambda: standin.commands or None, timeout=30)
             await standin.send_text(USER, "my very private words")
@@ -60,20 +66,10 @@ def _free_port() -> int:
 async def test_webhook_mode_checks_the_secret_and_serves(database_url: str, tmp_path: Path) -> None:
     port = _free_port()
     async with BotApiStandIn(token=TOKEN) as standin:
-        env = {
-            **os.environ,
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_BASE_URL": standin.base_url,
-            "DATABASE_URL": database_url,
-            "MOODBOT_ENCRYPTION_KEY": "run-test",
-            "WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
-            "WEBHOOK_SECRET": "s3cret-header-value",
-            "WEBHOOK_LISTEN": "127.0.0.1",
-            "WEBHOOK_PORT": str(port),
-        }
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", "--webhook",
-            cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        process = await start_bot(
+            standin, database_url, tmp_path, "--webhook",
+            WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram", WEBHOOK_SECRET="s3cret-header-value",
+            WEBHOOK_LISTEN="127.0.0.1", WEBHOOK_PORT=str(port),
         )  # fmt: skip
         try:
             await standin.wait_for(lambda: standin.webhook_url or None, timeout=30)
