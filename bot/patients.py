@@ -15,6 +15,13 @@ async def patient_by_telegram(session: AsyncSession, telegram_user_id: int) -> P
     return await session.scalar(select(Patient).where(Patient.telegram_user_id == telegram_user_id))
 
 
+async def staff_may_see(
+    session: AsyncSession, *, telegram_user_id: int, chat_id: int, private: bool, staff_chat_id: int | None
+) -> bool:
+    """Patient details go to registered staff, and only in a private chat or the clinic's staff chat."""
+    return (private or chat_id == staff_chat_id) and await is_staff(session, telegram_user_id)
+
+
 async def is_staff(session: AsyncSession, telegram_user_id: int) -> bool:
     found = await session.scalar(select(Staff.id).where(Staff.telegram_user_id == telegram_user_id))
     return found is not None

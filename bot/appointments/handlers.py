@@ -11,7 +11,7 @@ from bot import callbacks
 from bot.appointments.messages import effects_keyboard, label_of, local_when, reminder_keyboard, reminder_text
 from bot.appointments.service import AnswerResult, answer_reminder, upcoming
 from bot.clinic import ClinicConfig
-from bot.patients import is_enrolled, is_staff, patient_by_telegram
+from bot.patients import is_enrolled, is_staff, patient_by_telegram, staff_may_see
 from bot.presses import press_of
 from bot.runtime import runtime
 from bot.staff.notices import notify_staff
@@ -112,7 +112,10 @@ async def appointments_command(update: Update, context: ContextTypes.DEFAULT_TYP
     now = rt.clock.now()
     async with rt.session() as session:
         if args:
-            if not await is_staff(session, user.id):
+            if not await staff_may_see(
+                session, telegram_user_id=user.id, chat_id=chat.id, private=chat.type == "private",
+                staff_chat_id=rt.clinic.clinic.staff_chat_id,
+            ):  # fmt: skip
                 reply = t("staff.only")
             elif not args[0].isdigit():
                 reply = t("staff.appointments.usage")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.patients import is_staff
+from bot.patients import staff_may_see
 from bot.runtime import runtime
 from bot.staff.service import not_checked_in_today, roster
 from bot.texts import t
@@ -17,7 +17,10 @@ async def patients_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
     async with rt.session() as session:
-        if not await is_staff(session, user.id):
+        if not await staff_may_see(
+            session, telegram_user_id=user.id, chat_id=chat.id, private=chat.type == "private",
+            staff_chat_id=rt.clinic.clinic.staff_chat_id,
+        ):  # fmt: skip
             reply = t("staff.only")
         else:
             rows = await roster(session)
@@ -45,7 +48,10 @@ async def today_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
     async with rt.session() as session:
-        if not await is_staff(session, user.id):
+        if not await staff_may_see(
+            session, telegram_user_id=user.id, chat_id=chat.id, private=chat.type == "private",
+            staff_chat_id=rt.clinic.clinic.staff_chat_id,
+        ):  # fmt: skip
             reply = t("staff.only")
         else:
             missing = await not_checked_in_today(session, now=rt.clock.now())

@@ -127,3 +127,12 @@ async def test_a_long_roster_arrives_in_parts(bot: LocalBot) -> None:
     await bot.standin.wait_for(lambda: any("long name 119" in (m.text or "") for m in bot.standin.sent(STAFF)))
     parts = bot.standin.sent(STAFF)
     assert len(parts) > 1 and all(len(p.text) <= 4096 for p in parts)
+
+
+async def test_staff_commands_stay_out_of_other_groups(bot: LocalBot) -> None:
+    await enrol(bot, ANA, name="Ana")
+    await add_staff(bot, STAFF)
+    other_group = -1005555555555
+    await bot.standin.send_command(STAFF, "patients", chat_id=other_group)
+    reply = await last_reply(bot, other_group, 1)
+    assert "only for the clinic's staff" in reply and "Ana" not in reply
