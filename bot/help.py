@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import Update
@@ -9,6 +10,7 @@ from telegram.ext import ContextTypes
 
 from bot.patients import patient_by_telegram
 from bot.runtime import runtime
+from bot.safety.handlers import LOOKUP_SECONDS
 from bot.safety.hotlines import sos_text
 from bot.texts import t
 
@@ -30,7 +32,7 @@ async def sos_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     assert user is not None and chat is not None
     country = language = None
     try:
-        async with rt.session() as session:
+        async with asyncio.timeout(LOOKUP_SECONDS), rt.session() as session:
             patient = await patient_by_telegram(session, user.id)
             if patient is not None:
                 country, language = patient.country, patient.language

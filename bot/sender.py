@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, InputFile
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import BaseRateLimiter
 
 from bot.clock import Clock
@@ -196,6 +196,11 @@ class Sender:
             return Delivery(Outcome.REJECTED, error=f"400 {exc.message}")
         except (TimedOut, NetworkError) as exc:
             return Delivery(Outcome.RETRY, error=f"{type(exc).__name__}: {exc.message}")
+        except ChatMigrated as exc:
+            # The group became a supergroup under a new id: treated as unreachable so that alerts escalate.
+            return Delivery(Outcome.BLOCKED, error=f"chat migrated to {exc.new_chat_id}")
+        except TelegramError as exc:
+            return Delivery(Outcome.REJECTED, error=f"{type(exc).__name__}: {exc.message}")
         message_id = getattr(result, "message_id", None)
         return Delivery(Outcome.SENT, message_id=message_id)
 

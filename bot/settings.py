@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -54,8 +55,10 @@ class Settings(BaseSettings):
         path = self.moodbot_key_file
         if path.exists():
             return path.read_text().strip()
-        path.write_text(generate_key() + "\n")
-        path.chmod(0o600)
+        # Created readable by its owner only from the first byte.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(generate_key() + "\n")
         return path.read_text().strip()
 
 

@@ -30,21 +30,21 @@ EN: dict[str, str] = {
         "/help shows everything I can do."
     ),
     "consent.declined": (
-        "That's completely fine. Nothing has been set up and nothing about you is kept here. If you change "
+        "That's completely fine. Nothing has been set up. If you change "
         "your mind, open your link again while it is valid, or ask your clinic for a new one."
     ),
     "consent.closed": "This question has already been answered.",
     "invite.unknown": (
         "This link doesn't work. It may be mistyped, already used, or expired. Please ask your clinic for a new one."
     ),
-    "welcome.back": "Welcome back, {name}. I'm here. /help shows what I can do.",
+    "welcome.back": "Welcome back, {name}. /help shows what I can do.",
     "stranger": (
         "Hello. This bot works with patients of {clinic}, who join with a personal link from the clinic. "
         "If you have one, please open it again.\n\n"
         "If you are struggling right now, please reach out to someone:\n{hotlines}"
     ),
     "deactivated": (
-        "Your check-ins with {clinic} have ended, so messages here are no longer kept. If you need the clinic, "
+        "Your check-ins with {clinic} have ended, so this chat no longer keeps a journal. If you need the clinic, "
         "please contact them directly.\n\n{hotlines}"
     ),
     # Check-in
@@ -146,6 +146,7 @@ EN: dict[str, str] = {
     "appt.reschedule": "I need to reschedule",
     "appt.confirmed": "Thank you, it's confirmed. See you then.",
     "appt.reschedule_sent": "Thank you for letting us know. The clinic will be in touch to find a new time.",
+    "appt.reschedule_call": "Thank you. Please contact the clinic directly to find a new time.",
     "appt.closed": "This appointment has already started, changed or been cancelled.",
     "appt.state.confirmed": "\n\n✓ Confirmed",
     "appt.state.reschedule": "\n\nYou asked to reschedule; the clinic will be in touch.",

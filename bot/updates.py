@@ -15,7 +15,9 @@ from telegram.ext import BaseUpdateProcessor
 
 
 class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
-    def __init__(self, max_concurrent_updates: int = 64) -> None:
+    # Updates waiting for their chat's turn still hold one of these slots, so there are many: a flood from one
+    # chat must never leave another chat's crisis message without one.
+    def __init__(self, max_concurrent_updates: int = 1024) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}

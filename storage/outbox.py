@@ -59,7 +59,9 @@ async def drop_expired(session: AsyncSession, *, now: datetime) -> int:
     return result.rowcount or 0  # type: ignore[attr-defined]
 
 
-async def claim_due(session: AsyncSession, *, now: datetime, limit: int, lease: timedelta) -> list[OutboxMessage]:
+async def claim_due(
+    session: AsyncSession, *, now: datetime, limit: int, lease: timedelta, max_attempts: int
+) -> list[OutboxMessage]:
     """Take due rows for this dispatcher. A row claimed by a dispatcher that died is taken again after `lease`."""
     query = (
         select(OutboxMessage)
@@ -73,12 +75,18 @@ async def claim_due(session: AsyncSession, *, now: datetime, limit: int, lease: 
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    rows = list((await session.scalars(query)).all())
-    for row in rows:
+    claimed = []
+    for row in (await session.scalars(query)).all():
+        if row.attempts >= max_attempts:
+            # Taken again and again without an outcome (a crash after sending, say): stop, and say so.
+            row.status = OutboxStatus.FAILED
+            row.last_error = f"gave up after {row.attempts} attempts"
+            continue
         row.status = OutboxStatus.SENDING
         row.claimed_at = now
         row.attempts += 1
-    return rows
+        claimed.append(row)
+    return claimed
 
 
 async def claim_one(session: AsyncSession, *, row_id: int, now: datetime) -> bool:

@@ -55,7 +55,10 @@ async def reminder_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await rt.sender.answer(query, t("appt.closed"))
         return
     assert patient is not None and appointment is not None and text is not None
-    reply = "appt.confirmed" if result is AnswerResult.CONFIRMED else "appt.reschedule_sent"
+    if result is AnswerResult.CONFIRMED:
+        reply = "appt.confirmed"
+    else:  # only promise a call back when the clinic is actually told
+        reply = "appt.reschedule_sent" if rt.clinic.clinic.staff_chat_id is not None else "appt.reschedule_call"
     await rt.sender.answer(query, t(reply, patient.language))
     await rt.sender.edit_text(
         message.chat.id,
@@ -74,18 +77,21 @@ async def effect_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     async with rt.session() as session:
         patient = await patient_by_telegram(session, query.from_user.id)
         checkin = await session.get(CheckIn, press.checkin_id, with_for_update=True)
-        if patient is None or checkin is None or checkin.patient_id != patient.id:
-            await rt.sender.answer(query, t("checkin.not_yours"))
-            return
-        chosen = [e for e in (checkin.effects or []) if e != "none"]
-        if press.effect == "none":
-            chosen = ["none"]
-        elif press.effect in chosen:
-            chosen.remove(press.effect)
-        else:
-            chosen.append(press.effect)
-        checkin.effects = chosen
-        language = patient.language
+        mine = patient is not None and checkin is not None and checkin.patient_id == patient.id
+        if mine:
+            assert patient is not None and checkin is not None
+            chosen = [e for e in (checkin.effects or []) if e != "none"]
+            if press.effect == "none":
+                chosen = ["none"]
+            elif press.effect in chosen:
+                chosen.remove(press.effect)
+            else:
+                chosen.append(press.effect)
+            checkin.effects = chosen
+            language = patient.language
+    if not mine:
+        await rt.sender.answer(query, t("checkin.not_yours"))
+        return
     await rt.sender.answer(query)
     await rt.sender.edit_text(
         message.chat.id,

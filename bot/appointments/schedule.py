@@ -75,6 +75,15 @@ def _quiet_start_before(instant: datetime, zone: str, start: time) -> datetime:
     return candidate.astimezone(UTC)
 
 
+def quiet_end_after(instant: datetime, zone: str, end: time) -> datetime:
+    """The first moment quiet hours end at or after `instant`."""
+    local = instant.astimezone(ZoneInfo(zone))
+    candidate = datetime.combine(local.date(), end, tzinfo=ZoneInfo(zone))
+    if candidate < local:
+        candidate = datetime.combine(local.date() + timedelta(days=1), end, tzinfo=ZoneInfo(zone))
+    return candidate.astimezone(UTC)
+
+
 @dataclass(frozen=True, slots=True)
 class PlannedReminder:
     lead_hours: float
@@ -101,20 +110,29 @@ def reminders(
             due = _quiet_start_before(due, zone, quiet[0]) - timedelta(minutes=1)
             moved = True
         if due < now:
-            if in_quiet_hours(now.astimezone(ZoneInfo(zone)).time(), *quiet):
-                continue
             due = now
+        if in_quiet_hours(due.astimezone(ZoneInfo(zone)).time(), *quiet):
+            # Too late for the evening before (a late booking, or the bot was down): the morning, if in time.
+            due, moved = quiet_end_after(due, zone, quiet[1]), True
         if due >= starts_at or due in planned:
             continue
         planned[due] = PlannedReminder(lead, due, moved)
     return sorted(planned.values(), key=lambda r: r.due_at)
 
 
-def followup_due(*, starts_at: datetime, duration_minutes: int, zone: str, at: time) -> datetime:
-    """The same evening at `at`, local time, and never sooner than two hours after the end."""
+def followup_due(
+    *, starts_at: datetime, duration_minutes: int, zone: str, at: time, quiet: tuple[time, time]
+) -> datetime | None:
+    """The same evening at `at`, local time, never sooner than two hours after the end, and never in quiet
+    hours: then just before they begin if that is still an hour after the end, else none (a late session)."""
     end = starts_at + timedelta(minutes=duration_minutes)
     evening = datetime.combine(end.astimezone(ZoneInfo(zone)).date(), at, tzinfo=ZoneInfo(zone)).astimezone(UTC)
-    return max(evening, end + timedelta(hours=2))
+    due = max(evening, end + timedelta(hours=2))
+    if in_quiet_hours(due.astimezone(ZoneInfo(zone)).time(), *quiet):
+        due = _quiet_start_before(due, zone, quiet[0]) - timedelta(minutes=1)
+        if due < end + timedelta(hours=1):
+            return None
+    return due
 
 
 def reminder_key(appointment_id: int, starts_at: datetime, lead_hours: float) -> str:

@@ -49,13 +49,14 @@ async def plan_messages(session: AsyncSession, *, appointment: Appointment, conf
             starts_at=appointment.starts_at, lead_hours=kind.lead_hours, zone=patient.timezone, quiet=quiet, now=now
         )
     ]
-    if kind.followup:
-        due = followup_due(
-            starts_at=appointment.starts_at,
-            duration_minutes=appointment.duration_minutes,
-            zone=patient.timezone,
-            at=kind.followup_time,
-        )
+    due = followup_due(
+        starts_at=appointment.starts_at,
+        duration_minutes=appointment.duration_minutes,
+        zone=patient.timezone,
+        at=kind.followup_time,
+        quiet=quiet,
+    )
+    if kind.followup and due is not None:
         planned.append(
             outbox.Planned(
                 key=followup_key(appointment.id, appointment.starts_at),
@@ -224,6 +225,12 @@ async def _apply(
     current.updated_at = now
     await plan_messages(session, appointment=current, config=config, now=now)
     return "updated"
+
+
+async def replan_patient(session: AsyncSession, *, patient_id: int, config: ClinicConfig, now: datetime) -> None:
+    """After a patient can be reached again: plan every upcoming booking's messages anew."""
+    for appointment in await upcoming(session, patient_id=patient_id, now=now):
+        await plan_messages(session, appointment=appointment, config=config, now=now)
 
 
 async def upcoming(session: AsyncSession, *, patient_id: int, now: datetime) -> list[Appointment]:

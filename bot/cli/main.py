@@ -49,8 +49,8 @@ def run(
         fail("TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and put its token in .env", 2)
     token = settings.telegram_bot_token.get_secret_value()
     configure_logging(settings.log_level, secrets=[token])
-    if webhook and not settings.webhook_url:
-        fail("--webhook needs WEBHOOK_URL (and WEBHOOK_SECRET) to be set", 2)
+    if webhook and (not settings.webhook_url or settings.webhook_secret is None):
+        fail("--webhook needs WEBHOOK_URL and WEBHOOK_SECRET to be set (the secret keeps forged updates out)", 2)
     upgrade(settings.database_url)
     engine = create_engine(settings.database_url, encryption_key=settings.encryption_key())
 

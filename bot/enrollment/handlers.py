@@ -17,6 +17,7 @@ from bot.enrollment.service import (
 )
 from bot.patients import is_enrolled, patient_by_telegram
 from bot.presses import press_of
+from bot.reachability import reachable_again
 from bot.runtime import runtime
 from bot.texts import t
 from storage.models import Patient
@@ -35,8 +36,9 @@ async def start_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             assert patient is not None
             text = t("welcome.back", patient.language, name=patient.display_name)
             if patient.unreachable_since is not None:
-                patient.unreachable_since = None
-                await replan_for(session, patient=patient, now=rt.clock.now(), grace=rt.checkin_grace)
+                await reachable_again(
+                    session, patient=patient, config=rt.clinic, now=rt.clock.now(), grace=rt.checkin_grace
+                )
         else:
             check = await check_code(session, code=code, now=rt.clock.now())
             if check.ok and check.invite is not None:

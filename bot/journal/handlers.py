@@ -8,10 +8,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.checkin.service import edit_note, replan_for, take_note
+from bot.checkin.service import edit_note, take_note
 from bot.enrollment.render import not_enrolled_text
 from bot.journal.service import add_entry, edit_entry
 from bot.patients import enrolled_patient, is_enrolled, patient_by_telegram
+from bot.reachability import reachable_again
 from bot.runtime import runtime
 from bot.texts import t
 
@@ -35,8 +36,7 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
                 assert patient is not None
                 now = rt.clock.now()
                 if patient.unreachable_since is not None:
-                    patient.unreachable_since = None
-                    await replan_for(session, patient=patient, now=now, grace=rt.checkin_grace)
+                    await reachable_again(session, patient=patient, config=rt.clinic, now=now, grace=rt.checkin_grace)
                 if crisis:
                     # The crisis reply has gone out already; the words are kept without a cheerful "saved".
                     await add_entry(

@@ -65,7 +65,10 @@ class Dispatcher:
         now = self._rt.clock.now()
         async with self._rt.session() as session:
             dropped = await outbox.drop_expired(session, now=now)
-            ids = [row.id for row in await outbox.claim_due(session, now=now, limit=BATCH, lease=LEASE)]
+            ids = [
+                row.id
+                for row in await outbox.claim_due(session, now=now, limit=BATCH, lease=LEASE, max_attempts=MAX_ATTEMPTS)
+            ]
         report: Counter[str] = Counter({"dropped": dropped} if dropped else {})
         results = await asyncio.gather(*(self._guarded(row_id) for row_id in ids))
         report.update(results)

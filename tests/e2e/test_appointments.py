@@ -219,3 +219,16 @@ async def test_appointments_command_for_patients_and_staff(bot: LocalBot) -> Non
     await bot.standin.send_command(STAFF, "appointments", str(patient.id))
     staff_view = (await bot.standin.wait_for_messages(STAFF, 1))[-1].text
     assert "Ana" in staff_view and "not confirmed yet" in staff_view
+
+
+async def test_reminders_come_back_when_a_blocked_patient_writes_again(bot: LocalBot) -> None:
+    patient = await enrol(bot, ANA)
+    appointment = await book(bot, patient.id, "therapy", utc(2026, 3, 6, 15, 0))
+    bot.standin.block_chat(ANA)
+    bot.clock.set(utc(2026, 3, 3, 1, 0))
+    await bot.tick()  # the check-in bounces: everything pending for her is withdrawn
+    assert set((await outbox_of(bot, appointment.id)).values()) == {OutboxStatus.CANCELLED}
+    bot.standin.unblock_chat(ANA)
+    await bot.standin.send_text(ANA, "sorry, I'm back")
+    await bot.standin.wait_for(lambda: "Saved to your journal" in (bot.standin.sent(ANA)[-1].text or ""))
+    assert (await outbox_of(bot, appointment.id))["20260306T1500Z:24h"] is OutboxStatus.PENDING

@@ -99,3 +99,14 @@ async def test_run_without_a_token_says_what_to_set(tmp_path: Path) -> None:
     assert process.returncode != 0
     assert "TELEGRAM_BOT_TOKEN" in stderr.decode() and "Traceback" not in stderr.decode()
     assert stdout == b""
+
+
+async def test_webhook_mode_refuses_to_start_without_a_secret(tmp_path: Path) -> None:
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "WEBHOOK_URL": "https://example.invalid/telegram"}
+    env.pop("WEBHOOK_SECRET", None)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "--webhook",
+        cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode != 0 and "WEBHOOK_SECRET" in stderr.decode()

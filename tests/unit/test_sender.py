@@ -329,3 +329,16 @@ def test_long_texts_are_split_at_line_ends() -> None:
     assert "\n".join(parts).split("\n") == lines
     assert split_message("x" * 2500, limit=1000) == ["x" * 1000, "x" * 1000, "x" * 500]
     assert split_message("short") == ["short"]
+
+
+async def test_a_migrated_group_counts_as_unreachable() -> None:
+    from telegram.error import ChatMigrated
+
+    from bot.sender import Outcome, Sender
+
+    class MigratedBot:
+        async def send_message(self, **_: object) -> None:
+            raise ChatMigrated(-100123)
+
+    delivery = await Sender(MigratedBot()).send_text(-1, "alert")  # type: ignore[arg-type]
+    assert delivery.outcome is Outcome.BLOCKED and "-100123" in (delivery.error or "")
