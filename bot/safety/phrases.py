@@ -676,7 +676,7 @@ RULES: dict[str, dict[str, list[Rule]]] = {
                 "hurt_self",
                 r"\b(?:ritze|ritzen|ritzte|geritzt|verletze|verbrenne|schlage|schneide) mich(?: selbst| absichtlich| wieder|"
                 r" immer)?\b|\bmich (?:selbst )?(?:zu )?(?:ritzen|schneiden|verletzen|verbrennen|bestrafen)\b(?! (?:beim|am))"
-                r"|\bselbstverletz\w*|\bsvv\b|\britzdruck\b|\bgeritzt\b|\bmir (?:\w+ ){0,3}(?:die|den|meine|meinen) (?:arme|arm|unterarme|unterarm|beine|bein|handgelenke|oberschenkel|haut) (?:geritzt|aufgeschnitten|aufgeritzt|zerschnitten|aufgekratzt|verbrannt)\b|\bmich (?:\w+ ){0,3}geritzt\b"
+                r"|\bselbstverletz\w*|\britzdruck\b|\bgeritzt\b|\bmir (?:\w+ ){0,3}(?:die|den|meine|meinen) (?:arme|arm|unterarme|unterarm|beine|bein|handgelenke|oberschenkel|haut) (?:geritzt|aufgeschnitten|aufgeritzt|zerschnitten|aufgekratzt|verbrannt)\b|\bmich (?:\w+ ){0,3}geritzt\b"
                 r"|\bmich (?:(?!am\b|beim\b|an\b|im\b|in\b)\w+ ){0,3}(?:absichtlich|selbst|wieder) (?:\w+ )?(?:geschnitten|"
                 r"verletzt|verbrannt)\b|\bmich (?:(?!am\b|beim\b|an\b|im\b|in\b)\w+ ){0,3}mit (?:einer|einem|der|dem) "
                 r"(?:zigarette|feuerzeug|klinge|rasierklinge|messer|scherbe)\b.{0,20}\b(?:verbrannt|geschnitten|verletzt)\b"
