@@ -47,7 +47,7 @@ import enum
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
@@ -212,9 +212,9 @@ def fold_pattern(pattern: str) -> str:
     return re.sub(r"(?<!\\)([a-z])\1+", r"\1", pattern)
 
 
-def _alternatives(pattern: str) -> list[str]:
-    """The top-level alternatives of a regular expression."""
-    parts, depth, start, i, in_class = [], 0, 0, 0, False
+def _structure(pattern: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """(index, character, depth after it) for each character outside escapes and character classes."""
+    depth, i, in_class = 0, start, False
     while i < len(pattern):
         char = pattern[i]
         if char == "\\":
@@ -226,37 +226,28 @@ def _alternatives(pattern: str) -> list[str]:
             in_class = True
             if pattern[i + 1 : i + 2] == "]":
                 i += 1
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
+        else:
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            yield i, char, depth
+        i += 1
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regular expression."""
+    parts, start = [], 0
+    for i, char, depth in _structure(pattern):
+        if char == "|" and depth == 0:
             parts.append(pattern[start:i])
             start = i + 1
-        i += 1
     parts.append(pattern[start:])
     return parts
 
 
 def _group_end(pattern: str, start: int) -> int:
     """The index of the parenthesis that closes the group opened at `start`."""
-    depth, i, in_class = 0, start, False
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
+    for i, char, depth in _structure(pattern, start):
+        if char == ")" and depth == 0:
+            return i
     raise ValueError(f"unbalanced group in {pattern!r}")
 
 
