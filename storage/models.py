@@ -271,3 +271,41 @@ class Appointment(Base):
     reschedule_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class QuestionnaireResponse(Base):
+    """One sitting of a questionnaire (PHQ-9, GAD-7): answers per item as they come, the total once complete."""
+
+    __tablename__ = "questionnaire_responses"
+    __table_args__ = (Index("ix_questionnaire_responses_patient_started", "patient_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    instrument: Mapped[str] = mapped_column(String(16))
+    # Why it was asked: "on_demand", "weekly:<local date>", "after_first:<appointment id>", "after_last:<…>".
+    trigger: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Item number (1-based, as text: JSON keys are strings) -> the answer's score, 0-3.
+    answers: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    total: Mapped[int | None] = mapped_column(Integer)
+    # The message showing the current item, so that its buttons can be taken away when it is answered.
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class AuditEvent(Base):
+    """Who exported or erased whose health data, and when. Kept when the data itself is erased."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    action: Mapped[str] = mapped_column(String(16))  # "export" or "erase"
+    actor_kind: Mapped[str] = mapped_column(String(16))  # "staff", "patient" or "cli"
+    # A staff member's or patient's Telegram id; the operating-system user for the command line.
+    actor: Mapped[str] = mapped_column(String(200))
+    # No foreign key: the record of who saw a patient's data outlives any change to the patient's rows.
+    patient_id: Mapped[int] = mapped_column(Integer, index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
