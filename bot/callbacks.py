@@ -41,9 +41,15 @@ class EffectToggle:
     effect: str
 
 
+@dataclass(frozen=True, slots=True)
+class EraseAnswer:
+    patient_id: int
+    confirm: bool
+
+
 EFFECTS = ("dissociation", "nausea", "headache", "dizziness", "none")
 
-Callback = ScoreTap | NoteSkip | ConsentAnswer | Acknowledge | ReminderAnswer | EffectToggle
+Callback = ScoreTap | NoteSkip | ConsentAnswer | Acknowledge | ReminderAnswer | EffectToggle | EraseAnswer
 
 _ID = r"([0-9]{1,12})"
 _PATTERNS: list[tuple[re.Pattern[str], type]] = [
@@ -53,6 +59,7 @@ _PATTERNS: list[tuple[re.Pattern[str], type]] = [
     (re.compile(rf"^ack:{_ID}$"), Acknowledge),
     (re.compile(rf"^ap:{_ID}:([cr])$"), ReminderAnswer),
     (re.compile(rf"^fx:{_ID}:({'|'.join(EFFECTS)})$"), EffectToggle),
+    (re.compile(rf"^er:{_ID}:([yn])$"), EraseAnswer),
 ]
 
 
@@ -80,6 +87,10 @@ def effect_toggle(checkin_id: int, effect: str) -> str:
     return f"fx:{checkin_id}:{effect}"
 
 
+def erase_answer(patient_id: int, *, confirm: bool) -> str:
+    return f"er:{patient_id}:{'y' if confirm else 'n'}"
+
+
 def parse(data: str | None) -> Callback | None:
     """The press, or None for anything malformed, out of range or unknown."""
     if not data or len(data) > 64:
@@ -99,5 +110,7 @@ def parse(data: str | None) -> Callback | None:
             return ReminderAnswer(int(match[1]), match[2] == "c")
         if kind is EffectToggle:
             return EffectToggle(int(match[1]), match[2])
+        if kind is EraseAnswer:
+            return EraseAnswer(int(match[1]), match[2] == "y")
         return ConsentAnswer(int(match[1]), match[2], match[3] == "y")
     return None

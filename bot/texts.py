@@ -18,7 +18,7 @@ EN: dict[str, str] = {
         "{clinic} can read them to prepare your sessions.\n\n"
         "Please know: nobody watches this chat around the clock. If you are in crisis, call a crisis line "
         "or emergency services. /sos shows the numbers at any time.\n\n"
-        "You can pause with /pause, and ask your clinic to delete everything at any time.\n\n"
+        "You can pause with /pause, and erase your journal with /delete at any time.\n\n"
         "Is this all right with you?"
     ),
     "consent.agree": "Yes, I agree",
@@ -75,6 +75,9 @@ EN: dict[str, str] = {
         "/settings – your check-in time and time zone\n"
         "/pause – take a break from check-ins (/pause 7 for a week)\n"
         "/resume – start check-ins again\n"
+        "/mood – a chart of your mood\n"
+        "/mydata – a copy of everything you've shared\n"
+        "/delete – erase your journal\n"
         "/sos – crisis lines\n\n"
         "Anything else you write is saved to your journal.\n"
         "Nobody watches this chat around the clock. In a crisis, please use /sos."
@@ -176,9 +179,33 @@ EN: dict[str, str] = {
     "staff.appointments.usage": "Use /appointments PATIENT_ID, for example /appointments 12.",
     "staff.appointments.unknown": "There is no patient #{id}.",
     "state.confirmed": "confirmed",
-    "state.reschedule": "asked to reschedule",
-    "state.open": "not confirmed yet",
+    "state.reschedule_requested": "asked to reschedule",
+    "state.unconfirmed": "not confirmed yet",
     "state.cancelled": "cancelled",
+    # Exports, the mood chart and erasure
+    "mood.caption": "Your mood over the last 30 days. Every check-in counts, whatever the number.",
+    "mood.empty": (
+        "There are no check-ins from the last 30 days yet. Once you've answered a few, /mood shows them here."
+    ),
+    "mydata.caption": "Here is a copy of everything you've shared with {clinic} here.",
+    "mydata.usage": "Send /mydata for a PDF, or /mydata csv, /mydata json or /mydata fhir for another format.",
+    "delete.ask": (
+        "This erases your journal, your check-ins and your notes for good. It can't be undone.\n\n"
+        "What {clinic} keeps: your enrolment, your appointments, a record that you asked for this, and "
+        "that any crisis alerts happened (without your words).\n\n"
+        "Your check-ins carry on as usual afterwards. Do you want to erase everything?"
+    ),
+    "delete.confirm": "Yes, erase my journal",
+    "delete.cancel": "Cancel",
+    "delete.done": (
+        "Done. Your journal, check-ins and notes have been erased. {clinic} keeps only what is listed above. "
+        "You can keep writing here whenever you like."
+    ),
+    "delete.cancelled": "Nothing was erased. Your journal is as it was.",
+    "delete.expired": "This question has expired. Send /delete again if you'd like to erase your journal.",
+    "export.usage": "Use /export PATIENT_ID [csv|json|pdf|fhir], for example /export 12 pdf.",
+    "export.caption": "Export of patient #{id} {name} ({format}).",
+    "export.failed": "Sorry, the export could not be made just now. Please try again in a moment.",
     # Staff
     "staff.only": "Sorry, this command is only for the clinic's staff.",
     "staff.patients.header": "Patients ({count}):",
@@ -197,6 +224,9 @@ EN: dict[str, str] = {
     "cmd.settings": "Check-in time and time zone",
     "cmd.pause": "Pause check-ins",
     "cmd.resume": "Resume check-ins",
+    "cmd.mood": "My mood chart",
+    "cmd.mydata": "A copy of my data",
+    "cmd.delete": "Erase my journal",
     "cmd.sos": "Crisis lines",
     "cmd.help": "What I can do",
 }

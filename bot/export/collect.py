@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.appointments.service import appointment_state
 from bot.checkin.schedule import answerable
 from bot.clinic import ClinicConfig
 from bot.export.model import (
@@ -24,7 +25,6 @@ from bot.export.model import (
 from bot.questionnaires.instruments import instruments
 from storage.models import (
     Appointment,
-    AppointmentStatus,
     AuditEvent,
     CheckIn,
     CrisisAlert,
@@ -70,14 +70,6 @@ def checkin_status(checkin: CheckIn, today: date, window_days: int) -> str:
     if checkin.score is not None:
         return "answered"
     return "open" if answerable(checkin.local_date, today, window_days=window_days) else "missed"
-
-
-def appointment_state(appointment: Appointment) -> str:
-    if appointment.status is AppointmentStatus.CANCELLED:
-        return "cancelled"
-    if appointment.reschedule_requested_at is not None:
-        return "reschedule_requested"
-    return "confirmed" if appointment.confirmed_at is not None else "unconfirmed"
 
 
 async def collect(
@@ -187,7 +179,7 @@ async def collect(
                 acknowledged_at=alert.acknowledged_at if alert else None,
                 acknowledged_by=alert.acknowledged_by_name if alert else None,
             )
-            for event, alert in crises.tuples()
+            for event, alert in crises
         ),
         questionnaires=tuple(_questionnaire(r) for r in responses if r.instrument in instruments()),
         erasures=tuple(ErasureRecord(a.at, a.actor_kind) for a in erasures),
