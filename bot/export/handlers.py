@@ -109,10 +109,15 @@ async def mydata_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await _send_export(rt, chat.id, data, fmt, caption)
 
 
-async def mood_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A picture of the patient's mood over the last 30 days."""
+def _mood_picture(data: ExportData) -> bytes:
+    # Imported here, in the worker thread: matplotlib takes a second to load and the event loop must not wait.
     from bot.export.chart import mood_chart_png
 
+    return mood_chart_png(data, days=MOOD_DAYS)
+
+
+async def mood_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A picture of the patient's mood over the last 30 days."""
     rt = runtime(context)
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
@@ -130,7 +135,7 @@ async def mood_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if not any(c.score is not None for c in data.checkins):
         await rt.sender.send_text(chat.id, t("mood.empty", language))
         return
-    picture = await asyncio.to_thread(mood_chart_png, data, days=MOOD_DAYS)
+    picture = await asyncio.to_thread(_mood_picture, data)
     await rt.sender.send_photo(chat.id, picture, caption=t("mood.caption", language))
 
 
