@@ -16,13 +16,15 @@ import re
 import threading
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
+from itertools import repeat
 from pathlib import Path
 
 import matplotlib
+from reportlab import rl_config
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -91,21 +93,49 @@ FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 _fonts_lock = threading.Lock()
 
 
+class _Widths:
+    """Advance widths of one font at 1 pt. Words measured once are remembered: a journal repeats its words, and
+    reportlab's own measuring runs in Python unless its optional accelerator is installed."""
+
+    WORDS_KEPT = 200_000
+
+    def __init__(self, font: TTFont) -> None:
+        face = font.face
+        self._default = face.defaultWidth / 1000
+        self._chars = {chr(code): width / 1000 for code, width in face.charWidths.items()}
+        self._words: dict[str, float] = {}
+
+    def __call__(self, text: str) -> float:
+        width = self._words.get(text)
+        if width is None:
+            width = sum(map(self._chars.get, text, repeat(self._default)))
+            if len(self._words) < self.WORDS_KEPT:
+                self._words[text] = width
+        return width
+
+
+@dataclass(frozen=True, slots=True)
+class _Fonts:
+    unshowable: re.Pattern[str]  # runs of characters the fonts cannot show
+    widths: dict[str, _Widths]
+
+
 @cache
-def _unshowable() -> re.Pattern[str]:
-    """Registers the fonts (once) and returns a pattern for runs of characters they cannot show."""
+def _fonts() -> _Fonts:
+    """Registers the fonts with reportlab, once per process."""
     with _fonts_lock:
-        faces = []
         for name, file in ((FONT, "DejaVuSans.ttf"), (BOLD, "DejaVuSans-Bold.ttf")):
             if name not in pdfmetrics.getRegisteredFontNames():
                 pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
-            faces.append(set(pdfmetrics.getFont(name).face.charToGlyph))
+        # ASCII85 only serves 7-bit channels; it costs a quarter more bytes and, in reportlab's Python fallback,
+        # a third of the render time. This process writes no PDF that needs it.
+        rl_config.useA85 = 0
+    fonts = {name: pdfmetrics.getFont(name) for name in (FONT, BOLD)}
+    covered = set(fonts[FONT].face.charToGlyph) & set(fonts[BOLD].face.charToGlyph)
     # Beyond the Basic Multilingual Plane reportlab writes a text map PDF readers reject, so such characters
     # (most emoji) could not be searched or copied: they count as unshowable. Invisible format characters
     # (joiners, direction marks) are left out too, so an emoji sequence joined by them becomes one placeholder.
-    showable = sorted(
-        code for code in faces[0] & faces[1] if code <= 0xFFFF and unicodedata.category(chr(code)) not in ("Cc", "Cf")
-    )
+    showable = sorted(c for c in covered if c <= 0xFFFF and unicodedata.category(chr(c)) not in ("Cc", "Cf"))
     ranges = []
     start = previous = showable[0]
     for code in showable[1:]:
@@ -115,7 +145,11 @@ def _unshowable() -> re.Pattern[str]:
         previous = code
     ranges.append((start, previous))
     members = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
-    return re.compile(f"[^\\n{members}]+")
+    return _Fonts(re.compile(f"[^\\n{members}]+"), {name: _Widths(font) for name, font in fonts.items()})
+
+
+def _width(text: str, font: str = FONT, size: float = BODY) -> float:
+    return _fonts().widths[font](text) * size
 
 
 class _Cleaner:
@@ -123,7 +157,7 @@ class _Cleaner:
 
     def __init__(self) -> None:
         self.replaced = False
-        self._unshowable = _unshowable()
+        self._unshowable = _fonts().unshowable
 
     def __call__(self, text: str) -> str:
         text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
@@ -213,53 +247,56 @@ class _Block(Flowable):
                     colour = run.colour
                     text.setFillColor(colour)
                 text.setTextOrigin(run.x, baseline)
-                text.textOut(run.text)
+                # textLine, unlike textOut, does not measure the text to advance a cursor we never use.
+                text.textLine(run.text)
         canvas.drawText(text)
 
 
 def _wrap(text: str, font: str, size: float, width: float, first_width: float | None = None) -> list[str]:
     """Greedy word wrap by measured widths; words wider than a line are broken between characters.
     Blank lines between paragraphs are kept, runs of them become one."""
-    measure = pdfmetrics.getFont(font).stringWidth
-    space = measure(" ", size)
+    measure = _fonts().widths[font]
+    # Measured at 1 pt: scale the limits once instead of every word.
+    space = measure(" ")
+    full = width / size
+    limit = (first_width if first_width is not None else width) / size
     lines: list[str] = []
-    limit = first_width if first_width is not None else width
     for paragraph in text.split("\n"):
         words = paragraph.split()
         if not words:
             if lines and lines[-1]:
                 lines.append("")
-                limit = width
+                limit = full
             continue
         current: list[str] = []
         used = 0.0
         for word in words:
-            extent = measure(word, size)
+            extent = measure(word)
             if current and used + space + extent <= limit:
                 current.append(word)
                 used += space + extent
                 continue
             if current:
                 lines.append(" ".join(current))
-                limit = width
+                limit = full
             while extent > limit:
-                head = _longest_prefix(word, measure, size, limit)
+                head = _longest_prefix(word, measure, limit)
                 lines.append(head)
-                limit = width
+                limit = full
                 word = word[len(head) :]
-                extent = measure(word, size)
+                extent = measure(word)
             current, used = [word], extent
         lines.append(" ".join(current))
-        limit = width
+        limit = full
     while lines and not lines[-1]:
         lines.pop()
     return lines
 
 
-def _longest_prefix(word: str, measure: Callable[[str, float], float], size: float, width: float) -> str:
+def _longest_prefix(word: str, measure: _Widths, width: float) -> str:
     used = 0.0
     for index, char in enumerate(word):
-        used += measure(char, size)
+        used += measure(char)
         if used > width:
             return word[: max(index, 1)]
     return word
@@ -276,9 +313,6 @@ class _Layout:
 
     def t(self, key: str, **values: object) -> str:
         return t(key, self.language, **values)
-
-    def width_of(self, text: str, font: str = FONT, size: float = BODY) -> float:
-        return pdfmetrics.getFont(font).stringWidth(text, size)
 
     # Dates and times
 
@@ -352,14 +386,15 @@ class _Layout:
     ) -> list[_Line]:
         """One timed entry: the time, a bold label, and the text wrapped under the label's column."""
         label = self.clean(label)
-        label_width = self.width_of(label + " ", BOLD) if label else 0.0
+        label_width = _width(label + " ", BOLD) if label else 0.0
         right = WIDTH - PAD
         wrapped = _wrap(self.clean(text), text_font, BODY, right - TEXT_X, right - TEXT_X - label_width) if text else []
         first: list[_Run] = []
         if when:
             first.append(_Run(TIME_X + (3 if bar else 0), when, FONT, BODY, MUTED))
         if label:
-            first.append(_Run(TEXT_X, label, BOLD, BODY, label_colour))
+            # The space is drawn, not only measured, so copied or extracted text keeps it.
+            first.append(_Run(TEXT_X, label + " ", BOLD, BODY, label_colour))
         if wrapped:
             first.append(_Run(TEXT_X + label_width, wrapped[0], text_font, BODY, text_colour))
         lines = [_Line(self.line_height, tuple(first), fill=fill, bar=bar)]
@@ -470,7 +505,7 @@ def _header_lines(layout: _Layout, data: ExportData, first: date, last: date) ->
 
 # Appointments
 
-APPOINTMENT_COLUMNS = (PAD, 140.0, 250.0, 340.0)
+APPOINTMENT_COLUMNS = (PAD, 150.0, 240.0, 350.0)
 
 
 def _appointment_row(layout: _Layout, cells: Sequence[str], *, font: str, colour: Color, fill: Color | None) -> _Block:
@@ -630,7 +665,7 @@ def _day_heading(layout: _Layout, title: str, *, infusion: bool) -> _Line:
     runs = [_Run(PAD, layout.clean(title), BOLD, BODY, INK)]
     if infusion:
         tag = layout.clean(layout.t("report.day.infusion"))
-        runs.append(_Run(WIDTH - PAD - layout.width_of(tag), tag, FONT, BODY, INFUSION_INK))
+        runs.append(_Run(WIDTH - PAD - _width(tag), tag, FONT, BODY, INFUSION_INK))
     return _Line(BODY * 1.7, tuple(runs), fill=DAY_FILL)
 
 
