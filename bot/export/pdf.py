@@ -83,9 +83,11 @@ FOLLOWUP_INK = HexColor("#7a4f12")
 JOURNAL_INK = HexColor("#2f5d73")
 INFUSION_INK = HexColor("#5a4e98")
 
-# A block this short moves whole to the next page rather than split; longer ones leave at least this many lines.
+# A block this short moves whole to the next page rather than split. A split leaves at least MIN_LINES lines on the
+# next page and at least MIN_FIRST on this one (a day's spacing, its heading and two lines), so no heading is orphaned.
 KEEP_WHOLE = 6
 MIN_LINES = 2
+MIN_FIRST = 4
 
 PAGES_FORM = "moodbot-page-count"
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -213,7 +215,7 @@ class _Block(Flowable):
             used += line.height
             fit += 1
         fit = min(fit, len(self.lines) - MIN_LINES)
-        if fit < max(MIN_LINES, len(self.again) + 1):
+        if fit < MIN_FIRST:
             return []
         return [_Block(self.lines[:fit]), _Block(self.again + self.lines[fit:], again=self.again)]
 
@@ -702,7 +704,8 @@ class _NumberedCanvas(Canvas):
 
 
 def _chart(png: bytes, height: float) -> Image:
-    return Image(io.BytesIO(png), width=WIDTH, height=height)
+    # The charts are opaque: without a mask reportlab embeds no alpha channel beside them.
+    return Image(io.BytesIO(png), width=WIDTH, height=height, mask=None)
 
 
 def render_pdf(data: ExportData) -> bytes:
