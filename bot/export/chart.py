@@ -41,11 +41,14 @@ ROLLING_FROM_DAYS = 60
 ROLLING_DAYS = 7
 # A rolling mean over fewer scores than this says more about the gaps than about the mood.
 ROLLING_MIN_SCORES = 3
+# Beyond this many totals the questionnaire line drops its dots, which would merge into a band of ink.
+DOTS_UP_TO = 60
 # Up to this many days the axis names days ("3 Mar"); beyond it, months ("Mar 2026").
 DAY_LABELS_UP_TO = 120
 
 
 def month_name(month: int, language: str, *, short: bool = True) -> str:
+    """The month's name from the catalogue, so that dates translate with everything else."""
     names = t("report.months.short" if short else "report.months", language).split(",")
     return names[month - 1].strip()
 
@@ -150,8 +153,9 @@ def _png(figure: Figure, dpi: float) -> bytes:
 def mood_chart_png(data: ExportData, *, days: int = 30) -> bytes:
     """The patient's own chart of the last `days` days ending `data.today`, as a PNG about 1000×600 pixels."""
     language = data.profile.language
+    days = max(days, 1)
     last = data.today
-    first = last - timedelta(days=max(days, 1) - 1)
+    first = last - timedelta(days=days - 1)
     series = mood_series(data, first, last)
     figure = Figure(figsize=(10, 6), layout="constrained")
     ax = figure.add_subplot()
@@ -309,19 +313,19 @@ def questionnaire_chart_png(data: ExportData, *, width: float, height: float, dp
             first, last = first - timedelta(days=7), last + timedelta(days=7)
         _date_axis(ax, first, last, language, max_ticks=5)
         if form:
-            _band_lines(ax, form.bands, top, language)
+            _band_shading(ax, form.bands, top, language)
         ax.plot(
             date2num(days),
             [r.total for r in records],
             color=AVERAGE_COLOUR,
             linewidth=0.9,
-            marker="o" if len(records) <= ROLLING_FROM_DAYS else "none",
+            marker="o" if len(records) <= DOTS_UP_TO else "none",
             markersize=2.5,
         )
     return _png(figure, dpi)
 
 
-def _band_lines(ax: Axes, bands: tuple[Band, ...], top: int, language: str) -> None:
+def _band_shading(ax: Axes, bands: tuple[Band, ...], top: int, language: str) -> None:
     """Shades each severity band lightly and names it beside the panel, where the line cannot cover it."""
     limits = [band.lowest for band in bands] + [top + 1]
     for index, (band, low, high) in enumerate(zip(bands, limits, limits[1:], strict=False)):

@@ -351,7 +351,7 @@ class _Layout:
         text: str,
         *,
         x: float = 0,
-        width: float = WIDTH,
+        right: float = WIDTH,
         font: str = FONT,
         size: float = BODY,
         colour: Color = INK,
@@ -360,7 +360,7 @@ class _Layout:
         height = size * LEADING
         return [
             _Line(height, (_Run(x, line, font, size, colour),) if line else (), fill=fill)
-            for line in _wrap(self.clean(text), font, size, width - x)
+            for line in _wrap(self.clean(text), font, size, right - x)
         ]
 
     def pair(
@@ -368,7 +368,7 @@ class _Layout:
     ) -> list[_Line]:
         """A label in the left column and its value wrapped in the right one."""
         lines = self.paragraph(
-            value, x=LABEL_X, width=WIDTH - PAD, font=BOLD if bold else FONT, colour=colour, fill=fill
+            value, x=LABEL_X, right=WIDTH - PAD, font=BOLD if bold else FONT, colour=colour, fill=fill
         ) or [_Line(self.line_height, fill=fill)]
         first = lines[0]
         lines[0] = _Line(first.height, (_Run(PAD, self.clean(label), BOLD, BODY, MUTED), *first.runs), fill=fill)
@@ -382,7 +382,6 @@ class _Layout:
         *,
         label_colour: Color = INK,
         text_colour: Color = INK,
-        text_font: str = FONT,
         fill: Color | None = None,
         bar: Color | None = None,
     ) -> list[_Line]:
@@ -390,7 +389,7 @@ class _Layout:
         label = self.clean(label)
         label_width = _width(label + " ", BOLD) if label else 0.0
         right = WIDTH - PAD
-        wrapped = _wrap(self.clean(text), text_font, BODY, right - TEXT_X, right - TEXT_X - label_width) if text else []
+        wrapped = _wrap(self.clean(text), FONT, BODY, right - TEXT_X, right - TEXT_X - label_width) if text else []
         first: list[_Run] = []
         if when:
             first.append(_Run(TIME_X + (3 if bar else 0), when, FONT, BODY, MUTED))
@@ -398,12 +397,12 @@ class _Layout:
             # The space is drawn, not only measured, so copied or extracted text keeps it.
             first.append(_Run(TEXT_X, label + " ", BOLD, BODY, label_colour))
         if wrapped:
-            first.append(_Run(TEXT_X + label_width, wrapped[0], text_font, BODY, text_colour))
+            first.append(_Run(TEXT_X + label_width, wrapped[0], FONT, BODY, text_colour))
         lines = [_Line(self.line_height, tuple(first), fill=fill, bar=bar)]
         lines.extend(
             _Line(
                 self.line_height,
-                (_Run(TEXT_X, line, text_font, BODY, text_colour),) if line else (),
+                (_Run(TEXT_X, line, FONT, BODY, text_colour),) if line else (),
                 fill=fill,
                 bar=bar,
             )
@@ -563,11 +562,11 @@ def _checkin_lines(layout: _Layout, day: date, checkin: CheckinRecord) -> list[_
     at = checkin.answered_at or checkin.asked_at
     # A check-in answered the next morning still belongs to its own day; its time would mislead there.
     when = layout.clock(at) if layout.data.local(at).date() == day else ""
-    if checkin.status == "answered" and checkin.score is not None:
+    if checkin.score is not None:
         lines = layout.entry(when, layout.t(f"{prefix}.score", score=checkin.score), label_colour=colour)
     else:
         status = "missed" if checkin.status == "missed" else "open"
-        return layout.entry(when, layout.t(f"{prefix}.{status}"), label_colour=MUTED)
+        lines = layout.entry(when, layout.t(f"{prefix}.{status}"), label_colour=MUTED)
     if checkin.effects:
         effects = ", ".join(_effect(layout, effect) for effect in checkin.effects)
         lines += layout.entry("", "", layout.t("report.effects", effects=effects), text_colour=colour)
@@ -747,6 +746,7 @@ def render_pdf(data: ExportData) -> bytes:
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN, FOOTER_Y + SMALL + 3, PAGE_WIDTH - MARGIN, FOOTER_Y + SMALL + 3)
         canvas.drawString(MARGIN, FOOTER_Y, footer)
+        # Room for a four-digit page count (digits are about 0.64 of the size wide) after "Page N of".
         right = PAGE_WIDTH - MARGIN - 4 * SMALL * 0.64
         canvas.drawRightString(right - 2, FOOTER_Y, layout.t("report.page", page=canvas.getPageNumber()))
         canvas.translate(right + 1, FOOTER_Y)
