@@ -702,6 +702,15 @@ class _NumberedCanvas(Canvas):
         super().save()
 
 
+def _fit(text: str, width: float = WIDTH - 90, size: float = SMALL) -> str:
+    """The text cut short with an ellipsis where it would run into the page number beside it."""
+    if _width(text, FONT, size) <= width:
+        return text
+    while text and _width(text + "…", FONT, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
 def _chart(png: bytes, height: float) -> Image:
     # The charts are opaque: without a mask reportlab embeds no alpha channel beside them.
     return Image(io.BytesIO(png), width=WIDTH, height=height, mask=None)
@@ -713,7 +722,7 @@ def render_pdf(data: ExportData) -> bytes:
     layout = _Layout(data, clean)
     first, last = _period(data)
     profile = data.profile
-    footer = clean(layout.t("report.footer", name=profile.display_name, id=profile.id, clinic=data.clinic))
+    footer = _fit(clean(layout.t("report.footer", name=profile.display_name, id=profile.id, clinic=data.clinic)))
 
     days = _day_blocks(layout, data)
     appointments = _appointment_blocks(layout, data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import itertools
 import random
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -271,3 +272,19 @@ def test_a_zone_without_an_abbreviation_shows_its_offset() -> None:
     data = make_data(zone=zone, appointments=(replace(appointment(TODAY), starts_at=at(TODAY, 10, zone=zone)),))
     text = flat(" ".join(pages(render_pdf(data))))
     assert "31 Mar 2026, 10:00 UTC-03:00" in text
+
+
+def test_a_long_name_is_cut_short_in_the_footer_but_whole_in_the_header() -> None:
+    name = "Maria " + "Fernanda " * 12 + "Souza"
+    texts = pages(render_pdf(make_data(name=name)))
+    assert name in flat(texts[0])
+    footer = texts[0].splitlines()[0]
+    assert footer.startswith("Maria Fernanda") and footer.endswith("…")
+
+
+def test_reports_render_side_by_side_in_threads() -> None:
+    datasets = [full_data(), make_data(journal=(journal(TODAY, "Quiet."),))] * 2
+    expected = [pages(render_pdf(data)) for data in datasets[:2]]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(render_pdf, datasets))
+    assert [pages(pdf) for pdf in results] == expected * 2
