@@ -7,10 +7,11 @@ used here: pyplot keeps a global current figure that concurrent threads would tr
 from __future__ import annotations
 
 import io
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, date2num, num2date
@@ -69,21 +70,26 @@ class MoodSeries:
     """What a mood chart shows over `days` (consecutive local dates); a day without a daily score is NaN."""
 
     days: tuple[date, ...]
-    daily: np.ndarray
+    daily: tuple[float, ...]
     followups: tuple[tuple[date, int], ...]
     infusions: tuple[date, ...]
     crises: tuple[date, ...]
 
     @property
+    def scored(self) -> bool:
+        """Whether any day has a daily score."""
+        return not all(math.isnan(score) for score in self.daily)
+
+    @property
     def empty(self) -> bool:
-        return not self.followups and bool(np.isnan(self.daily).all())
+        return not self.followups and not self.scored
 
 
 def mood_series(data: ExportData, first: date, last: date) -> MoodSeries:
     """The scores, infusion days and crisis days between the local dates `first` and `last` (inclusive)."""
     count = max((last - first).days + 1, 1)
     days = tuple(first + timedelta(days=i) for i in range(count))
-    daily = np.full(count, np.nan)
+    daily = [math.nan] * count
     followups = []
     for checkin in data.checkins:
         if checkin.score is None or not first <= checkin.local_date <= last:
@@ -100,20 +106,24 @@ def mood_series(data: ExportData, first: date, last: date) -> MoodSeries:
         }
     )
     crises = sorted({day for c in data.crises if first <= (day := data.local(c.detected_at).date()) <= last})
-    return MoodSeries(days, daily, tuple(sorted(followups)), tuple(infusions), tuple(crises))
+    return MoodSeries(days, tuple(daily), tuple(sorted(followups)), tuple(infusions), tuple(crises))
 
 
-def rolling_mean(values: np.ndarray, window: int = ROLLING_DAYS, min_count: int = ROLLING_MIN_SCORES) -> np.ndarray:
+def rolling_mean(
+    values: Sequence[float], window: int = ROLLING_DAYS, min_count: int = ROLLING_MIN_SCORES
+) -> list[float]:
     """The mean of the scores among each day and the `window - 1` days before it; NaN where too few were given."""
-    present = ~np.isnan(values)
-    sums = np.concatenate(([0.0], np.cumsum(np.where(present, values, 0.0))))
-    counts = np.concatenate(([0], np.cumsum(present)))
-    ends = np.arange(1, len(values) + 1)
-    starts = np.maximum(ends - window, 0)
-    n = counts[ends] - counts[starts]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = (sums[ends] - sums[starts]) / n
-    return np.where(n >= min_count, means, np.nan)
+    means = []
+    total, count = 0.0, 0
+    for index, value in enumerate(values):
+        if not math.isnan(value):
+            total += value
+            count += 1
+        if index >= window and not math.isnan(leaving := values[index - window]):
+            total -= leaving
+            count -= 1
+        means.append(total / count if count >= min_count else math.nan)
+    return means
 
 
 def _date_axis(ax: Axes, first: date, last: date, language: str, *, max_ticks: int) -> None:
@@ -170,7 +180,7 @@ def mood_chart_png(data: ExportData, *, days: int = 30) -> bytes:
         handles.append(
             Line2D([], [], color=INFUSION_COLOUR, linestyle="--", label=t("chart.legend.infusion", language))
         )
-    if not np.isnan(series.daily).all():
+    if series.scored:
         # NaN breaks the line, so a missed day is a gap rather than a fall to zero.
         (line,) = ax.plot(
             date2num(series.days),
@@ -235,7 +245,7 @@ def period_mood_chart_png(
     if series.infusions:
         ax.vlines(date2num(series.infusions), -0.5, 11, colors=INFUSION_COLOUR, linewidth=0.6, alpha=0.45)
         handles.append(Line2D([], [], color=INFUSION_COLOUR, linewidth=0.9, label=t("chart.legend.infusion", language)))
-    if not np.isnan(series.daily).all():
+    if series.scored:
         if long_period:
             handles.insert(
                 0,

@@ -7,7 +7,6 @@ import math
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
-import numpy as np
 from PIL import Image
 
 from bot.export.chart import (
@@ -30,9 +29,12 @@ def png_size(png: bytes) -> tuple[int, int]:
 
 def crisis_red_pixels(png: bytes) -> int:
     """Pixels of the crisis colour, or of its blend with white, that no other mark of the charts produces."""
-    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
-    red, green, blue = pixels[..., 0], pixels[..., 1], pixels[..., 2]
-    return int(((red > 150) & (green < 110) & (blue < 110)).sum())
+    raw = Image.open(io.BytesIO(png)).convert("RGB").tobytes()
+    return sum(
+        1
+        for red, green, blue in zip(raw[0::3], raw[1::3], raw[2::3], strict=True)
+        if red > 150 and green < 110 and blue < 110
+    )
 
 
 def test_the_patients_chart_is_a_phone_sized_png_with_or_without_data() -> None:
@@ -56,19 +58,19 @@ def test_missed_days_are_gaps_and_followups_and_infusions_are_their_own() -> Non
     assert len(series.days) == 30 and series.days[-1] == TODAY
     assert series.daily[-1] == 7
     assert math.isnan(series.daily[-3])  # missed: a gap, not a zero
-    assert np.isnan(series.daily[:-1]).sum() == 29  # the score 40 days ago is outside the window
+    assert sum(math.isnan(score) for score in series.daily) == 29  # the score 40 days ago is outside the window
     assert series.followups == ((day, 4),)
     assert series.infusions == (day,)  # the cancelled one is not marked
 
 
 def test_the_rolling_mean_needs_three_scores_in_its_week() -> None:
-    values = np.array([5, np.nan, np.nan, 7, np.nan, 9, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan])
-    means = rolling_mean(values)
-    assert np.isnan(means[:5]).all()
+    gap = math.nan
+    means = rolling_mean([5, gap, gap, 7, gap, 9, gap, gap, gap, gap, gap, gap, gap])
+    assert all(math.isnan(mean) for mean in means[:5])
     assert means[5] == 7.0  # 5, 7 and 9
     assert means[6] == 7.0
-    assert np.isnan(means[7])  # 7 and 9 only: too few to say
-    assert np.isnan(means[-1])
+    assert math.isnan(means[7])  # 7 and 9 only: too few to say
+    assert math.isnan(means[-1])
 
 
 def test_no_crisis_marks_on_the_patients_chart_but_on_the_counselors() -> None:
