@@ -8,6 +8,8 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 from fhir.resources.R4B.bundle import Bundle
+from PIL import Image
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from bot.local import LocalBot
@@ -246,3 +248,40 @@ async def test_delete_from_a_stranger_and_a_forged_press(bot: LocalBot) -> None:
     await bot.standin.wait_for(lambda: bot.standin.callback_answer(query))
     assert await count(bot, JournalEntry) == 2 and await count(bot, Staff) == 0
     assert date(2026, 3, 2) <= bot.clock.now().date()
+
+
+async def test_a_counselor_gets_the_pdf_in_one_command(bot: LocalBot) -> None:
+    patient_id = await history(bot, ANA)
+    await add_staff(bot, STAFF)
+    await bot.standin.send_command(STAFF, "export", str(patient_id))
+    document = await exported(bot, STAFF, 0)
+    assert document.mime_type == "application/pdf" and document.filename.endswith(".pdf")
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(document.file_bytes)).pages).split())
+    for expected in (
+        "Ana Lúcia",
+        f"patient #{patient_id}",
+        "Walked by the river, ça va mieux",
+        "Mood 6 of 10",
+        "=SUM(A1) is what my spreadsheet says",
+        CRISIS,
+        "NOT acknowledged",
+        "Riverside Ketamine Clinic",
+    ):
+        assert expected in text, expected  # fmt: skip
+
+
+async def test_mood_sends_a_chart_of_the_last_30_days(bot: LocalBot) -> None:
+    await history(bot, ANA)
+    before = len(bot.standin.sent(ANA))
+    await bot.standin.send_command(ANA, "mood")
+    [picture] = (await bot.standin.wait_for_messages(ANA, before + 1))[before:]
+    assert picture.kind == "photo" and "last 30 days" in picture.caption
+    assert Image.open(io.BytesIO(picture.file_bytes)).size == (1000, 600)
+    await bot.standin.send_command(BEN, "mood")
+    [reply] = await bot.standin.wait_for_messages(BEN, 1)
+    assert reply.kind == "text" and "joined with the link" in reply.text
+    await enrol(bot, BEN, name="Ben")
+    before = len(bot.standin.sent(BEN))
+    await bot.standin.send_command(BEN, "mood")
+    [reply] = (await bot.standin.wait_for_messages(BEN, before + 1))[before:]
+    assert reply.kind == "text" and "no check-ins from the last 30 days yet" in reply.text
