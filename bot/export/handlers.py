@@ -50,34 +50,26 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
     args = list(context.args or [])
-    now = rt.clock.now()
+    fmt = parse_format(args[1] if len(args) > 1 else None)
+    now, data = rt.clock.now(), None
     async with rt.session() as session:
         if not await staff_may_see(
             session, telegram_user_id=user.id, chat_id=chat.id, private=chat.type == "private",
             staff_chat_id=rt.clinic.clinic.staff_chat_id,
         ):  # fmt: skip
-            await rt.sender.send_text(chat.id, t("staff.only"))
-            return
-        fmt = parse_format(args[1] if len(args) > 1 else None)
-        if not args or not args[0].isdigit() or len(args) > 2 or fmt is None:
-            await rt.sender.send_text(chat.id, t("export.usage"))
-            return
-        patient = await session.get(Patient, int(args[0]))
-        if patient is None:
-            await rt.sender.send_text(chat.id, t("staff.appointments.unknown", id=int(args[0])))
-            return
-        data = await export_data(
-            session,
-            patient=patient,
-            config=rt.clinic,
-            fmt=fmt,
-            actor=Actor(ActorKind.STAFF, str(user.id)),
-            start=None,
-            end=None,
-            now=now,
-        )
-        caption = t("export.caption", id=patient.id, name=patient.display_name, format=fmt.value)
-    await _send_export(rt, chat.id, data, fmt, caption)
+            reply = t("staff.only")
+        elif not args or not args[0].isdigit() or len(args) > 2 or fmt is None:
+            reply = t("export.usage")
+        elif (patient := await session.get(Patient, int(args[0]))) is None:
+            reply = t("staff.appointments.unknown", id=int(args[0]))
+        else:
+            actor = Actor(ActorKind.STAFF, str(user.id))
+            data = await export_data(session, patient=patient, config=rt.clinic, fmt=fmt, actor=actor, now=now)
+            reply = t("export.caption", id=patient.id, name=patient.display_name, format=fmt.value)
+    if data is None or fmt is None:
+        await rt.sender.send_text(chat.id, reply)
+        return
+    await _send_export(rt, chat.id, data, fmt, reply)
 
 
 async def mydata_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -87,26 +79,21 @@ async def mydata_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     assert user is not None and chat is not None
     args = list(context.args or [])
     fmt = parse_format(args[0] if args else None)
+    now, data = rt.clock.now(), None
     async with rt.session() as session:
         patient = await patient_by_telegram(session, user.id)
         if not _has_account(patient):
-            await rt.sender.send_text(chat.id, t("not_enrolled"))
-            return
-        if fmt is None or len(args) > 1:
-            await rt.sender.send_text(chat.id, t("mydata.usage", patient.language))
-            return
-        data = await export_data(
-            session,
-            patient=patient,
-            config=rt.clinic,
-            fmt=fmt,
-            actor=Actor(ActorKind.PATIENT, str(user.id)),
-            start=None,
-            end=None,
-            now=rt.clock.now(),
-        )
-        caption = t("mydata.caption", patient.language, clinic=rt.clinic.clinic.name)
-    await _send_export(rt, chat.id, data, fmt, caption)
+            reply = t("not_enrolled")
+        elif fmt is None or len(args) > 1:
+            reply = t("mydata.usage", patient.language)
+        else:
+            actor = Actor(ActorKind.PATIENT, str(user.id))
+            data = await export_data(session, patient=patient, config=rt.clinic, fmt=fmt, actor=actor, now=now)
+            reply = t("mydata.caption", patient.language, clinic=rt.clinic.clinic.name)
+    if data is None or fmt is None:
+        await rt.sender.send_text(chat.id, reply)
+        return
+    await _send_export(rt, chat.id, data, fmt, reply)
 
 
 def _mood_picture(data: ExportData) -> bytes:
@@ -122,15 +109,16 @@ async def mood_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
     now = rt.clock.now()
+    data = None
     async with rt.session() as session:
         patient = await patient_by_telegram(session, user.id)
-        if not _has_account(patient):
-            await rt.sender.send_text(chat.id, t("not_enrolled"))
-            return
-        today = local_today(patient, now)
-        data = await collect(
-            session, patient=patient, config=rt.clinic, start=today - timedelta(days=MOOD_DAYS - 1), end=today, now=now
-        )
+        if _has_account(patient):
+            today = local_today(patient, now)
+            first = today - timedelta(days=MOOD_DAYS - 1)
+            data = await collect(session, patient=patient, config=rt.clinic, start=first, end=today, now=now)
+    if data is None:
+        await rt.sender.send_text(chat.id, t("not_enrolled"))
+        return
     language = data.profile.language
     if not any(c.score is not None for c in data.checkins):
         await rt.sender.send_text(chat.id, t("mood.empty", language))
@@ -172,19 +160,19 @@ async def erase_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     async with rt.session() as session:
         patient = await patient_by_telegram(session, query.from_user.id)
         if not _has_account(patient) or patient.id != press.patient_id:
-            await rt.sender.answer(query, t("checkin.not_yours"))
-            return
-        language = patient.language
-        asked_at = getattr(message, "date", None)
-        if asked_at is None or now - asked_at > ERASE_CONFIRM_WINDOW:
-            reply = t("delete.expired", language)
+            reply = None
+        elif (asked_at := getattr(message, "date", None)) is None or now - asked_at > ERASE_CONFIRM_WINDOW:
+            reply = t("delete.expired", patient.language)
         elif not press.confirm:
-            reply = t("delete.cancelled", language)
+            reply = t("delete.cancelled", patient.language)
         else:
             erased = await erase_patient_data(
                 session, patient=patient, actor=Actor(ActorKind.PATIENT, str(query.from_user.id)), now=now
             )
             log.info("patient %s erased %s records", patient.id, erased.total)
-            reply = t("delete.done", language, clinic=clinic)
+            reply = t("delete.done", patient.language, clinic=clinic)
+    if reply is None:
+        await rt.sender.answer(query, t("checkin.not_yours"))
+        return
     await rt.sender.answer(query)
     await rt.sender.edit_text(message.chat.id, message.message_id, reply)

@@ -50,9 +50,9 @@ async def export_data(
     config: ClinicConfig,
     fmt: Format,
     actor: Actor,
-    start: date | None,
-    end: date | None,
     now: datetime,
+    start: date | None = None,
+    end: date | None = None,
 ) -> ExportData:
     """The records to export, with an audit row in the same unit of work: no read without its record."""
     data = await collect(session, patient=patient, config=config, start=start, end=end, now=now)
