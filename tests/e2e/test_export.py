@@ -58,6 +58,11 @@ async def history(bot: LocalBot, user: int) -> int:
     return patient.id
 
 
+def pdf_text(content: bytes) -> str:
+    """The PDF's text with runs of white space made single, as a reader would copy it."""
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).split())
+
+
 async def exported(bot: LocalBot, chat_id: int, before: int):
     [document] = (await bot.standin.wait_for_messages(chat_id, before + 1))[before:]
     assert document.kind == "document", document.text
@@ -210,10 +215,12 @@ async def test_delete_confirmed_erases_and_no_export_shows_it(bot: LocalBot) -> 
 
     await add_staff(bot, STAFF)
     payloads = []
-    for fmt in ("csv", "json", "fhir"):
+    for fmt in ("csv", "json", "fhir", "pdf"):
         before = len(bot.standin.sent(STAFF))
         await bot.standin.send_command(STAFF, "export", f"{patient_id} {fmt}")
-        payloads.append((await exported(bot, STAFF, before)).file_bytes.decode("utf-8-sig"))
+        content = (await exported(bot, STAFF, before)).file_bytes
+        payloads.append(pdf_text(content) if fmt == "pdf" else content.decode("utf-8-sig"))
+    assert "erased" in payloads[3] and "Ana Lúcia" in payloads[3]
     for payload in payloads:
         for erased in ("Walked by the river", "SUM(A1)", CRISIS):
             assert erased not in payload
@@ -256,7 +263,7 @@ async def test_a_counselor_gets_the_pdf_in_one_command(bot: LocalBot) -> None:
     await bot.standin.send_command(STAFF, "export", str(patient_id))
     document = await exported(bot, STAFF, 0)
     assert document.mime_type == "application/pdf" and document.filename.endswith(".pdf")
-    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(document.file_bytes)).pages).split())
+    text = pdf_text(document.file_bytes)
     for expected in (
         "Ana Lúcia",
         f"patient #{patient_id}",
