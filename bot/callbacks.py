@@ -41,9 +41,16 @@ class EffectToggle:
     effect: str
 
 
+@dataclass(frozen=True, slots=True)
+class QuestionnaireAnswer:
+    response_id: int
+    item: int
+    score: int
+
+
 EFFECTS = ("dissociation", "nausea", "headache", "dizziness", "none")
 
-Callback = ScoreTap | NoteSkip | ConsentAnswer | Acknowledge | ReminderAnswer | EffectToggle
+Callback = ScoreTap | NoteSkip | ConsentAnswer | Acknowledge | ReminderAnswer | EffectToggle | QuestionnaireAnswer
 
 _ID = r"([0-9]{1,12})"
 _PATTERNS: list[tuple[re.Pattern[str], type]] = [
@@ -53,6 +60,8 @@ _PATTERNS: list[tuple[re.Pattern[str], type]] = [
     (re.compile(rf"^ack:{_ID}$"), Acknowledge),
     (re.compile(rf"^ap:{_ID}:([cr])$"), ReminderAnswer),
     (re.compile(rf"^fx:{_ID}:({'|'.join(EFFECTS)})$"), EffectToggle),
+    # Items are numbered from 1 (at most 99); every answer of the validated questionnaires scores 0 to 3.
+    (re.compile(rf"^qa:{_ID}:([1-9][0-9]?):([0-3])$"), QuestionnaireAnswer),
 ]
 
 
@@ -80,6 +89,10 @@ def effect_toggle(checkin_id: int, effect: str) -> str:
     return f"fx:{checkin_id}:{effect}"
 
 
+def questionnaire_answer(response_id: int, item: int, score: int) -> str:
+    return f"qa:{response_id}:{item}:{score}"
+
+
 def parse(data: str | None) -> Callback | None:
     """The press, or None for anything malformed, out of range or unknown."""
     if not data or len(data) > 64:
@@ -99,5 +112,7 @@ def parse(data: str | None) -> Callback | None:
             return ReminderAnswer(int(match[1]), match[2] == "c")
         if kind is EffectToggle:
             return EffectToggle(int(match[1]), match[2])
+        if kind is QuestionnaireAnswer:
+            return QuestionnaireAnswer(int(match[1]), int(match[2]), int(match[3]))
         return ConsentAnswer(int(match[1]), match[2], match[3] == "y")
     return None
