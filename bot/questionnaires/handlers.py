@@ -97,16 +97,19 @@ async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     response, language = answered.response, answered.patient.language
     spec = instruments()[response.instrument]
     if answered.result is AnswerResult.CLOSED:
-        await rt.sender.answer(query, t("questionnaire.closed", language, command=spec.key))
-        return
-    if answered.result is AnswerResult.FINISHED:
-        await rt.sender.answer(query, t("questionnaire.finished", language))
-        return
-    await rt.sender.answer(query, t("questionnaire.saved", language, answer=spec.answer(press.score).text))
+        reply = t("questionnaire.closed", language, command=spec.key)
+    elif answered.result is AnswerResult.FINISHED:
+        reply = t("questionnaire.finished", language)
+    else:
+        reply = t("questionnaire.saved", language, answer=spec.answer(press.score).text)
+    await rt.sender.answer(query, reply)
+    # A crisis answer counts even on a questionnaire that has closed, though it is no longer recorded there.
     # Choosing the same answer again is no new signal; choosing 0 after a higher answer undoes nothing.
     verdict = crisis_verdict(spec, press.item, press.score, language) if answered.previous != press.score else None
     if verdict is not None:
         await _crisis(rt, context, query.from_user, chat_id, verdict, alert_excerpt(spec, press.item, press.score))
+    if not answered.saved:
+        return
     await rt.sender.edit_text(
         chat_id,
         message.message_id,

@@ -185,15 +185,15 @@ async def record_answer(
     patient = await patient_by_telegram(session, telegram_user_id)
     if response is None or patient is None or response.patient_id != patient.id:
         return Answered(AnswerResult.NOT_YOURS)
+    previous = response.answers.get(str(item))
     if response.completed_at is not None:
-        return Answered(AnswerResult.FINISHED, response, patient)
+        return Answered(AnswerResult.FINISHED, response, patient, previous)
     if not is_enrolled(patient) or response.expires_at <= now:
-        return Answered(AnswerResult.CLOSED, response, patient)
+        return Answered(AnswerResult.CLOSED, response, patient, previous)
     spec = instruments()[response.instrument]
     asking = next_item(spec, response.answers)
     if asking is None or not 1 <= item <= asking or all(answer.score != score for answer in spec.answers):
         return Answered(AnswerResult.NOT_ASKED, response, patient)
-    previous = response.answers.get(str(item))
     # A new dict, not an update in place: the JSON column only notices assignment.
     response.answers = {**response.answers, str(item): score}
     response.updated_at = now

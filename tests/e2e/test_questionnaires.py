@@ -162,6 +162,37 @@ async def test_answering_item_9_again_with_0_undoes_no_alert(bot: LocalBot) -> N
     assert len(bot.standin.sent(STAFF_CHAT)) == 1
 
 
+async def test_a_graver_item_9_answer_after_the_end_still_alerts(bot: LocalBot) -> None:
+    patient = await enrol(bot, ANA)
+    await begin(bot, ANA)
+    await answer_through(bot, ANA, [0] * 8 + [1])
+    await bot.standin.wait_for(lambda: bot.standin.sent(STAFF_CHAT) or None)
+    before = len(bot.standin.sent(ANA))
+    assert "already finished" in await press(bot, ANA, asked(bot, ANA)[-1], "Nearly every day")
+    [reply] = (await bot.standin.wait_for_messages(ANA, before + 1))[before:]
+    assert reply.text.index("911") < reply.text.index("988")
+    await bot.standin.wait_for(lambda: len(bot.standin.sent(STAFF_CHAT)) == 2)
+    assert "IMMINENT" in bot.standin.sent(STAFF_CHAT)[-1].text
+    assert [e.rule for e in await rows(bot, CrisisEvent)] == ["phq9.item9.1", "phq9.item9.3"]
+    [response] = await responses(bot, patient.id)
+    assert response.answers["9"] == 1 and response.total == 1
+
+
+async def test_an_item_9_answer_on_an_expired_questionnaire_still_alerts(bot: LocalBot) -> None:
+    patient = await enrol(bot, ANA)
+    await begin(bot, ANA)
+    await answer_through(bot, ANA, [0] * 8)
+    bot.clock.advance(timedelta(days=2))
+    before = len(bot.standin.sent(ANA))
+    assert "has closed" in await press(bot, ANA, asked(bot, ANA)[-1], "Several days")
+    [reply] = (await bot.standin.wait_for_messages(ANA, before + 1))[before:]
+    assert "988" in reply.text
+    [alert] = await bot.standin.wait_for(lambda: bot.standin.sent(STAFF_CHAT) or None)
+    assert "suicidal thoughts" in alert.text
+    [response] = await responses(bot, patient.id)
+    assert "9" not in response.answers and response.completed_at is None
+
+
 async def test_a_positive_item_9_alerts_even_when_the_database_fails(bot: LocalBot) -> None:
     patient = await enrol(bot, ANA)
     await begin(bot, ANA)
