@@ -164,9 +164,11 @@ def _register_jobs(app: Application[Any, Any, Any, Any, Any, Any], dispatch_ever
 
 async def plan_due(rt: Runtime) -> int:
     """Write what is due soon (check-ins, scheduled questionnaires) into the outbox; returns how many rows are new."""
+    now = rt.clock.now()
+    # A unit of work each, check-ins first: whatever goes wrong with questionnaires cannot hold back a check-in.
     async with rt.session() as session:
-        now = rt.clock.now()
         planned = await plan_checkins(session, now=now, grace=rt.checkin_grace)
+    async with rt.session() as session:
         return planned + await plan_questionnaires(session, config=rt.clinic, now=now)
 
 
