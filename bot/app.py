@@ -29,6 +29,7 @@ from bot.checkin.service import plan_checkins
 from bot.clinic import ClinicConfig
 from bot.clock import Clock, SystemClock
 from bot.enrollment.handlers import consent_button, start_command
+from bot.export.handlers import delete_command, erase_button, export_command, mood_command, mydata_command
 from bot.help import help_command, sos_command
 from bot.journal.handlers import edited_text, other_message, text_message
 from bot.outbox.dispatcher import Dispatcher
@@ -54,7 +55,20 @@ log = logging.getLogger(__name__)
 
 PLAN_INTERVAL_SECONDS = 60
 
-PATIENT_COMMANDS = ["checkin", "phq9", "gad7", "appointments", "settings", "pause", "resume", "sos", "help"]
+PATIENT_COMMANDS = [
+    "checkin",
+    "phq9",
+    "gad7",
+    "mood",
+    "appointments",
+    "settings",
+    "pause",
+    "resume",
+    "mydata",
+    "delete",
+    "sos",
+    "help",
+]
 
 
 def file_url_for(api_base_url: str) -> str:
@@ -133,12 +147,16 @@ def _register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         "resume": resume_command,
         "help": help_command,
         "sos": sos_command,
+        "mood": mood_command,
+        "mydata": mydata_command,
+        "delete": delete_command,
     }
     for name, callback in patient_commands.items():
         app.add_handler(CommandHandler(name, callback, filters=private & new))
     app.add_handler(CommandHandler("appointments", appointments_command, filters=new))
     app.add_handler(CommandHandler("patients", patients_command, filters=new))
     app.add_handler(CommandHandler("today", today_command, filters=new))
+    app.add_handler(CommandHandler("export", export_command, filters=new))
     app.add_handler(CallbackQueryHandler(acknowledge_button, pattern=r"^ack:"))
     app.add_handler(CallbackQueryHandler(reminder_button, pattern=r"^ap:"))
     app.add_handler(CallbackQueryHandler(effect_button, pattern=r"^fx:"))
@@ -146,6 +164,7 @@ def _register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CallbackQueryHandler(score_button, pattern=r"^ci:"))
     app.add_handler(CallbackQueryHandler(skip_button, pattern=r"^cn:"))
     app.add_handler(CallbackQueryHandler(answer_button, pattern=r"^qa:"))
+    app.add_handler(CallbackQueryHandler(erase_button, pattern=r"^er:"))
     app.add_handler(CallbackQueryHandler(stale_button))
     app.add_handler(MessageHandler(private & filters.UpdateType.EDITED_MESSAGE & filters.TEXT, edited_text))
     app.add_handler(MessageHandler(private & new & filters.COMMAND, unknown_command))

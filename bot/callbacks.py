@@ -48,9 +48,24 @@ class QuestionnaireAnswer:
     score: int
 
 
+@dataclass(frozen=True, slots=True)
+class EraseAnswer:
+    patient_id: int
+    confirm: bool
+
+
 EFFECTS = ("dissociation", "nausea", "headache", "dizziness", "none")
 
-Callback = ScoreTap | NoteSkip | ConsentAnswer | Acknowledge | ReminderAnswer | EffectToggle | QuestionnaireAnswer
+Callback = (
+    ScoreTap
+    | NoteSkip
+    | ConsentAnswer
+    | Acknowledge
+    | ReminderAnswer
+    | EffectToggle
+    | EraseAnswer
+    | QuestionnaireAnswer
+)
 
 _ID = r"([0-9]{1,12})"
 _PATTERNS: list[tuple[re.Pattern[str], type]] = [
@@ -60,6 +75,7 @@ _PATTERNS: list[tuple[re.Pattern[str], type]] = [
     (re.compile(rf"^ack:{_ID}$"), Acknowledge),
     (re.compile(rf"^ap:{_ID}:([cr])$"), ReminderAnswer),
     (re.compile(rf"^fx:{_ID}:({'|'.join(EFFECTS)})$"), EffectToggle),
+    (re.compile(rf"^er:{_ID}:([yn])$"), EraseAnswer),
     # Items are numbered from 1 (at most 99); every answer of the validated questionnaires scores 0 to 3.
     (re.compile(rf"^qa:{_ID}:([1-9][0-9]?):([0-3])$"), QuestionnaireAnswer),
 ]
@@ -89,6 +105,10 @@ def effect_toggle(checkin_id: int, effect: str) -> str:
     return f"fx:{checkin_id}:{effect}"
 
 
+def erase_answer(patient_id: int, *, confirm: bool) -> str:
+    return f"er:{patient_id}:{'y' if confirm else 'n'}"
+
+
 def questionnaire_answer(response_id: int, item: int, score: int) -> str:
     return f"qa:{response_id}:{item}:{score}"
 
@@ -112,6 +132,8 @@ def parse(data: str | None) -> Callback | None:
             return ReminderAnswer(int(match[1]), match[2] == "c")
         if kind is EffectToggle:
             return EffectToggle(int(match[1]), match[2])
+        if kind is EraseAnswer:
+            return EraseAnswer(int(match[1]), match[2] == "y")
         if kind is QuestionnaireAnswer:
             return QuestionnaireAnswer(int(match[1]), int(match[2]), int(match[3]))
         return ConsentAnswer(int(match[1]), match[2], match[3] == "y")

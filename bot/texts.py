@@ -18,7 +18,7 @@ EN: dict[str, str] = {
         "{clinic} can read them to prepare your sessions.\n\n"
         "Please know: nobody watches this chat around the clock. If you are in crisis, call a crisis line "
         "or emergency services. /sos shows the numbers at any time.\n\n"
-        "You can pause with /pause, and ask your clinic to delete everything at any time.\n\n"
+        "You can pause with /pause, and erase your journal with /delete at any time.\n\n"
         "Is this all right with you?"
     ),
     "consent.agree": "Yes, I agree",
@@ -77,6 +77,9 @@ EN: dict[str, str] = {
         "/settings – your check-in time and time zone\n"
         "/pause – take a break from check-ins (/pause 7 for a week)\n"
         "/resume – start check-ins again\n"
+        "/mood – a chart of your mood\n"
+        "/mydata – a copy of everything you've shared\n"
+        "/delete – erase your journal\n"
         "/sos – crisis lines\n\n"
         "Anything else you write is saved to your journal.\n"
         "Nobody watches this chat around the clock. In a crisis, please use /sos."
@@ -178,9 +181,33 @@ EN: dict[str, str] = {
     "staff.appointments.usage": "Use /appointments PATIENT_ID, for example /appointments 12.",
     "staff.appointments.unknown": "There is no patient #{id}.",
     "state.confirmed": "confirmed",
-    "state.reschedule": "asked to reschedule",
-    "state.open": "not confirmed yet",
+    "state.reschedule_requested": "asked to reschedule",
+    "state.unconfirmed": "not confirmed yet",
     "state.cancelled": "cancelled",
+    # Exports, the mood chart and erasure
+    "mood.caption": "Your mood over the last 30 days. Every check-in counts, whatever the number.",
+    "mood.empty": (
+        "There are no check-ins from the last 30 days yet. Once you've answered a few, /mood shows them here."
+    ),
+    "mydata.caption": "Here is a copy of everything you've shared with {clinic} here.",
+    "mydata.usage": "Send /mydata for a PDF, or /mydata csv, /mydata json or /mydata fhir for another format.",
+    "delete.ask": (
+        "This erases your journal, your check-ins and your notes for good. It can't be undone.\n\n"
+        "What {clinic} keeps: your enrolment, your appointments, a record that you asked for this, and "
+        "that any crisis alerts happened (without your words).\n\n"
+        "Your check-ins carry on as usual afterwards. Do you want to erase everything?"
+    ),
+    "delete.confirm": "Yes, erase my journal",
+    "delete.cancel": "Cancel",
+    "delete.done": (
+        "Done. Your journal, check-ins and notes have been erased. {clinic} keeps only what is listed above. "
+        "You can keep writing here whenever you like."
+    ),
+    "delete.cancelled": "Nothing was erased. Your journal is as it was.",
+    "delete.expired": "This question has expired. Send /delete again if you'd like to erase your journal.",
+    "export.usage": "Use /export PATIENT_ID [csv|json|pdf|fhir], for example /export 12 pdf.",
+    "export.caption": "Export of patient #{id} {name} ({format}).",
+    "export.failed": "Sorry, the export could not be made just now. Please try again in a moment.",
     # Staff
     "staff.only": "Sorry, this command is only for the clinic's staff.",
     "staff.patients.header": "Patients ({count}):",
@@ -193,12 +220,115 @@ EN: dict[str, str] = {
         "Patient #{id} {name} has blocked the bot or left the chat, so messages can't reach them. "
         "Nothing more will be sent until they write again."
     ),
+    # Charts and the PDF report
+    "chart.title": "Your mood over the last {days} days",
+    "chart.axis.mood": "Mood (0–10)",
+    "chart.legend.daily": "Daily check-in",
+    "chart.legend.average": "7-day average",
+    "chart.legend.followup": "After an infusion",
+    "chart.legend.infusion": "Infusion",
+    "chart.legend.crisis": "Crisis event",
+    "chart.empty": "No mood scores here yet.\nYour chart fills in as you check in.",
+    "chart.period.empty": "No mood scores in this period.",
+    "chart.day": "{day} {month}",
+    "chart.month": "{month} {year}",
+    "report.months": "January,February,March,April,May,June,July,August,September,October,November,December",
+    "report.months.short": "Jan,Feb,Mar,Apr,May,Jun,Jul,Aug,Sep,Oct,Nov,Dec",
+    "report.weekdays": "Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday",
+    "report.date": "{day} {month} {year}",
+    "report.date.long": "{weekday} {day} {month} {year}",
+    "report.datetime": "{date}, {time} {zone}",
+    "report.title": "Mood journal report",
+    "report.patient": "Patient",
+    "report.patient.value": "{name} (patient #{id})",
+    "report.timezone": "Time zone",
+    "report.timezone.value": "{zone}. All times in this report are the patient's local time.",
+    "report.enrolled": "Enrolled",
+    "report.enrolled.not_yet": "not yet",
+    "report.period": "Period",
+    "report.period.value": "{start} – {end}",
+    "report.generated": "Generated",
+    "report.footer": "{name} · patient #{id} · {clinic}",
+    "report.page": "Page {page} of",
+    "report.summary": "Summary",
+    "report.mood": "Mean mood",
+    "report.mood.value": "last 7 days {mean_7} · last 30 days {mean_30}",
+    "report.mood.none": "no scores",
+    "report.trend": "Trend (30 days)",
+    "report.trend.value": "{word}, {slope} points a week",
+    "report.trend.unknown": "too few scores to tell",
+    "report.trend.rising": "rising",
+    "report.trend.steady": "steady",
+    "report.trend.falling": "falling",
+    "report.adherence": "Check-ins answered",
+    "report.adherence.value": "last 30 days {recent} · whole period {all}",
+    "report.adherence.count": "{answered} of {asked} ({percent}%)",
+    "report.adherence.none": "none asked",
+    "report.crises": "Crisis events",
+    "report.crises.none": "none in this period",
+    "report.crises.open": "{count} in this period, {open} NOT acknowledged",
+    "report.crises.acknowledged": "{count} in this period, all acknowledged",
+    "report.questionnaire.value": "{total} ({band}) on {date} · {change}",
+    "report.questionnaire.change": "{delta} since {date} (was {previous})",
+    "report.questionnaire.first": "the first in this period",
+    "report.erasures": "Erasures",
+    "report.erasure.patient": "Journal erased at the patient's request on {date}.",
+    "report.erasure.staff": "Journal erased by the clinic on {date}.",
+    "report.placeholder.label": "Please note",
+    "report.placeholder": (
+        "Some characters (such as emoji or Chinese, Japanese and Korean script) cannot be shown in this PDF "
+        "and appear as {mark}. The CSV and JSON exports hold the exact text."
+    ),
+    "report.chart.mood": "Mood over the period",
+    "report.chart.questionnaires": "Questionnaires",
+    "report.appointments": "Appointments",
+    "report.appointments.when": "Date and time",
+    "report.appointments.kind": "Appointment",
+    "report.appointments.state": "State",
+    "report.appointments.where": "Where and notes",
+    "report.appointments.none": "No appointments in this period.",
+    "report.state.confirmed": "confirmed",
+    "report.state.unconfirmed": "not confirmed",
+    "report.state.reschedule_requested": "asked to reschedule",
+    "report.state.cancelled": "cancelled",
+    "report.days": "Day by day, newest first",
+    "report.days.none": "Nothing recorded in this period.",
+    "report.day.continued": "{day} (continued)",
+    "report.day.infusion": "infusion day",
+    "report.checkin.score": "Mood {score} of 10",
+    "report.checkin.missed": "Daily check-in missed",
+    "report.checkin.open": "Daily check-in not answered yet",
+    "report.followup.score": "After the infusion: {score} of 10",
+    "report.followup.missed": "After-infusion check-in missed",
+    "report.followup.open": "After-infusion check-in not answered yet",
+    "report.effects": "Effects: {effects}",
+    "report.effect.none": "none",
+    "report.note": "Note:",
+    "report.journal": "Journal:",
+    "report.journal.edited": "(edited {when})",
+    "report.crisis": "Crisis event: {tier}",
+    "report.crisis.open": "NOT acknowledged",
+    "report.crisis.acknowledged": "Acknowledged by {name}, {when}",
+    "report.crisis.someone": "a staff member",
+    "report.tier.imminent": "imminent risk",
+    "report.tier.self_harm": "self-harm",
+    "report.tier.ideation": "suicidal thoughts",
+    "report.questionnaire.entry": "{title}: {total} ({band})",
+    "report.appointment.entry": "{label} · {state}",
+    "report.band.minimal": "minimal",
+    "report.band.mild": "mild",
+    "report.band.moderate": "moderate",
+    "report.band.moderately_severe": "moderately severe",
+    "report.band.severe": "severe",
     # Bot command menu
     "cmd.checkin": "How I feel now",
     "cmd.appointments": "My upcoming appointments",
     "cmd.settings": "Check-in time and time zone",
     "cmd.pause": "Pause check-ins",
     "cmd.resume": "Resume check-ins",
+    "cmd.mood": "My mood chart",
+    "cmd.mydata": "A copy of my data",
+    "cmd.delete": "Erase my journal",
     "cmd.sos": "Crisis lines",
     "cmd.help": "What I can do",
     # Questionnaires

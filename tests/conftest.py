@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import URL, make_url
+from typer.testing import CliRunner
 
 from bot.clinic import ClinicConfig, load_clinic_config
 from bot.local import LocalBot
@@ -97,3 +98,14 @@ def clinic(tmp_path: Path) -> ClinicConfig:
 async def bot(database_url: str, clinic: ClinicConfig) -> AsyncIterator[LocalBot]:
     async with LocalBot(database_url=database_url, clinic=clinic, start=START) as local:
         yield local
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """The command line in-process, in an empty folder with its own SQLite database."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/cli.db")
+    monkeypatch.setenv("MOODBOT_ENCRYPTION_KEY", "test")
+    monkeypatch.setenv("TELEGRAM_BOT_USERNAME", "riverside_bot")
+    monkeypatch.delenv("CLINIC_CONFIG", raising=False)
+    return CliRunner()

@@ -13,16 +13,6 @@ from bot.cli.main import app
 CSV_HEADER = "patient_id,kind,start,timezone,duration_minutes,location,notes\n"
 
 
-@pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/cli.db")
-    monkeypatch.setenv("MOODBOT_ENCRYPTION_KEY", "test")
-    monkeypatch.setenv("TELEGRAM_BOT_USERNAME", "riverside_bot")
-    monkeypatch.delenv("CLINIC_CONFIG", raising=False)
-    return CliRunner()
-
-
 def run(cli: CliRunner, *args: str) -> object:
     return cli.invoke(app, list(args))
 

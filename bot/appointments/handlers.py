@@ -9,14 +9,14 @@ from telegram.ext import ContextTypes
 
 from bot import callbacks
 from bot.appointments.messages import effects_keyboard, label_of, local_when, reminder_keyboard, reminder_text
-from bot.appointments.service import AnswerResult, answer_reminder, upcoming
+from bot.appointments.service import AnswerResult, answer_reminder, appointment_state, upcoming
 from bot.clinic import ClinicConfig
 from bot.patients import is_enrolled, is_staff, patient_by_telegram, staff_may_see
 from bot.presses import press_of
 from bot.runtime import runtime
 from bot.staff.notices import notify_staff
 from bot.texts import t
-from storage.models import Appointment, AppointmentStatus, CheckIn, Patient
+from storage.models import Appointment, CheckIn, Patient
 
 
 async def reminder_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -101,14 +101,6 @@ async def effect_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     )
 
 
-def _state(appointment: Appointment) -> str:
-    if appointment.status is AppointmentStatus.CANCELLED:
-        return t("state.cancelled")
-    if appointment.reschedule_requested_at is not None:
-        return t("state.reschedule")
-    return t("state.confirmed" if appointment.confirmed_at is not None else "state.open")
-
-
 async def appointments_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A patient's own upcoming appointments; staff give a patient id to see that patient's bookings."""
     rt = runtime(context)
@@ -169,7 +161,7 @@ async def _staff_view(session: AsyncSession, config: ClinicConfig, patient_id: i
             appointment=a.id,
             label=label_of(config, a.kind),
             when=local_when(a.starts_at, patient.timezone),
-            state=_state(a),
+            state=t(f"state.{appointment_state(a)}"),
         )
         for a in booked
     ]

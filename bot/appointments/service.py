@@ -21,6 +21,15 @@ REMINDER_KIND = "reminder"
 FOLLOWUP_KIND = "followup"
 
 
+def appointment_state(appointment: Appointment) -> str:
+    """confirmed, reschedule_requested, unconfirmed or cancelled."""
+    if appointment.status is AppointmentStatus.CANCELLED:
+        return "cancelled"
+    if appointment.reschedule_requested_at is not None:
+        return "reschedule_requested"
+    return "confirmed" if appointment.confirmed_at is not None else "unconfirmed"
+
+
 class BookingError(ValueError):
     """A booking that cannot be made as asked; the message says why."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.appointments import service
 from bot.appointments.imports import parse_file
 from bot.appointments.schedule import LocalTimeError, parse_weekdays, series_starts, to_utc
-from bot.cli.common import Env, UserError, emit_json, fail, load_env, with_session
+from bot.cli.common import Env, UserError, date_option, emit_json, fail, load_env, with_session
 from bot.clock import SystemClock
 from bot.timeparse import parse_timezone
 from storage.models import Appointment, Patient
@@ -186,12 +186,7 @@ def list_(
 ) -> None:
     """List appointments."""
     env = load_env()
-    bounds = []
-    for value, option in ((from_, "--from"), (to, "--to")):
-        try:
-            bounds.append(date.fromisoformat(value) if value else None)
-        except ValueError:
-            raise typer.BadParameter(f"not a date: {value!r}; use YYYY-MM-DD", param_hint=option) from None
+    bounds = [date_option(from_, "--from"), date_option(to, "--to")]
 
     async def work(session: AsyncSession) -> list[dict[str, Any]]:
         query = select(Appointment).order_by(Appointment.starts_at)

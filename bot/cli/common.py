@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, NoReturn, TypeVar
 
 import typer
@@ -67,3 +68,13 @@ def with_session(env: Env, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
 
 def emit_json(document: Any) -> None:
     sys.stdout.write(json.dumps(document, ensure_ascii=False, default=str, indent=2) + "\n")
+
+
+def date_option(value: str | None, option: str) -> date | None:
+    """A YYYY-MM-DD option, or a clear error naming the option."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise typer.BadParameter(f"not a date: {value!r}; use YYYY-MM-DD", param_hint=option) from None

@@ -463,17 +463,42 @@ def default_detector() -> Detector:
 # ---------------------------------------------------------------------------------------------------------
 
 
+def _with_breaks(marked: list[str], key_words: list[str]) -> list[str] | None:
+    """The key's words with the breaks of `marked` between them. Letters spelled out one by one are single
+    tokens in `marked` but one word in the key ("d i e" -> "die"); a break inside such a word is dropped, every
+    other break is kept, so that a denial never reaches back over the end of a sentence."""
+    out: list[str] = []
+    i = 0
+    for word in key_words:
+        joined = ""
+        pending: list[str] = []
+        while _DOUBLES.sub("", joined) != word:
+            if i >= len(marked) or len(joined) > len(word) * 2:
+                return None
+            token = marked[i]
+            i += 1
+            if token in ("|", ","):
+                if not joined:
+                    pending.append(token)
+                continue
+            joined += token
+        out.extend(pending)
+        out.append(word)
+    out.extend(token for token in marked[i:] if token in ("|", ","))
+    return out
+
+
 class _Context:
     """The key's words with the message's sentence ("|") and comma (",") breaks between them, built only
     when a guarded rule has matched."""
 
     def __init__(self, stream: str, key: str) -> None:
-        tokens = _DOUBLES.sub("", " ".join(_words(stream, marked=True))).split(" ")
+        marked = _DOUBLES.sub("", " ".join(_words(stream, marked=True))).split(" ")
+        tokens = _with_breaks(marked, key.split())
+        if tokens is None:  # cannot happen; read without breaks then
+            tokens = key.split()
         self.tokens = tokens
         self.word_at = [i for i, token in enumerate(tokens) if token not in ("|", ",")]
-        if [tokens[i] for i in self.word_at] != key.split():  # cannot happen; read without breaks then
-            self.tokens = key.split()
-            self.word_at = list(range(len(self.tokens)))
 
     def set_aside(self, guard: Guard, first: int, last: int, after: str) -> bool:
         start = self.word_at[first]
@@ -546,9 +571,12 @@ def _char(c: str) -> str:
 
 def _excerpt(original: str, read: str, tail_shift: int, stream: str, words: list[str], first: int, last: int) -> str:
     span = _word_spans(read, stream, words, first, last)
-    if span is None:  # the token-by-token reading disagrees: a window at the same relative place
+    if span is None:  # the token-by-token reading disagrees: the words as written, else a window
         middle = round(len(read) * (first + last + 1) / 2 / max(len(words), 1))
-        span = (max(0, middle - EXCERPT_CHARS // 2), min(len(read), middle + EXCERPT_CHARS // 2))
+        span = _nearest(read, words[first : last + 1], middle) or (
+            max(0, middle - EXCERPT_CHARS // 2),
+            min(len(read), middle + EXCERPT_CHARS // 2),
+        )
     start, end = span
     end = min(end, start + EXCERPT_CHARS)
     if start > HEAD_CHARS:  # in the tail of a long text: back to the original's positions
@@ -556,15 +584,20 @@ def _excerpt(original: str, read: str, tail_shift: int, stream: str, words: list
     return original[start:end].strip() or original[start:end]
 
 
+def _nearest(text: str, words: list[str], guess: int) -> tuple[int, int] | None:
+    """Where the words occur as written (any case, anything but letters between them), nearest to `guess`."""
+    phrase = re.compile(r"\b" + r"[\W_]+".join(map(re.escape, words)) + r"\b", re.IGNORECASE)
+    found = min(phrase.finditer(text), key=lambda m: abs(m.start() - guess), default=None)
+    return None if found is None else found.span()
+
+
 def _word_spans(read: str, stream: str, words: list[str], first: int, last: int) -> tuple[int, int] | None:
     """Where words `first`..`last` sit in `read`: the stream is read again run by run, and for text that
     is not plain ASCII every character is folded on its own to know where it came from."""
     if read.isascii():  # plain text: the words themselves, nearest where they should be (equal words, equal excerpt)
-        phrase = re.compile(r"\b" + r"[\W_]+".join(map(re.escape, words[first : last + 1])) + r"\b")
-        guess = len(stream) * first / max(len(words), 1)
-        found = min(phrase.finditer(stream), key=lambda m: abs(m.start() - guess), default=None)
+        found = _nearest(stream, words[first : last + 1], round(len(stream) * first / max(len(words), 1)))
         if found is not None:
-            return found.span()
+            return found
     origin = None
     if not read.isascii():
         pieces = [_char(c) for c in read]
