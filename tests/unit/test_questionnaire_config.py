@@ -9,6 +9,7 @@ import pytest
 
 from bot.clinic import ClinicConfig, load_clinic_config
 from bot.errors import ConfigError
+from bot.questionnaires.instruments import instruments
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -84,3 +85,9 @@ def test_mistakes_name_the_file_line_and_key(tmp_path: Path, text: str, start: s
     message = refusal(path)
     assert message.startswith(f"{path}: {start}"), message
     assert "\n" not in message
+
+
+def test_every_instrument_has_a_schedule() -> None:
+    section = ClinicConfig().questionnaires
+    assert set(instruments()) <= set(type(section).model_fields)
+    assert all(section.schedule(key) is getattr(section, key) for key in instruments())
