@@ -34,6 +34,10 @@ from bot.help import help_command, sos_command
 from bot.journal.handlers import edited_text, other_message, text_message
 from bot.outbox.dispatcher import Dispatcher
 from bot.preferences.handlers import pause_command, resume_command, settings_command
+from bot.questionnaires.handlers import answer_button, gad7_command, phq9_command
+from bot.questionnaires.outbox_kind import ScheduledQuestionnaire
+from bot.questionnaires.service import OUTBOX_KIND as QUESTIONNAIRE_KIND
+from bot.questionnaires.service import plan_questionnaires
 from bot.runtime import DISPATCHER_KEY, RUNTIME_KEY, Runtime, runtime
 from bot.safety.alerts import CrisisAlertMessage
 from bot.safety.detector import Detector
@@ -51,7 +55,20 @@ log = logging.getLogger(__name__)
 
 PLAN_INTERVAL_SECONDS = 60
 
-PATIENT_COMMANDS = ["checkin", "mood", "appointments", "settings", "pause", "resume", "mydata", "delete", "sos", "help"]
+PATIENT_COMMANDS = [
+    "checkin",
+    "phq9",
+    "gad7",
+    "mood",
+    "appointments",
+    "settings",
+    "pause",
+    "resume",
+    "mydata",
+    "delete",
+    "sos",
+    "help",
+]
 
 
 def file_url_for(api_base_url: str) -> str:
@@ -102,6 +119,7 @@ def build_application(
             ALERT_KIND: CrisisAlertMessage(clinic),
             REMINDER_KIND: AppointmentReminder(clinic),
             FOLLOWUP_KIND: InfusionFollowup(clinic),
+            QUESTIONNAIRE_KIND: ScheduledQuestionnaire(clinic),
         },
     )
     _register_handlers(app)
@@ -122,6 +140,8 @@ def _register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     patient_commands = {
         "start": start_command,
         "checkin": checkin_command,
+        "phq9": phq9_command,
+        "gad7": gad7_command,
         "settings": settings_command,
         "pause": pause_command,
         "resume": resume_command,
@@ -143,6 +163,7 @@ def _register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CallbackQueryHandler(consent_button, pattern=r"^cs:"))
     app.add_handler(CallbackQueryHandler(score_button, pattern=r"^ci:"))
     app.add_handler(CallbackQueryHandler(skip_button, pattern=r"^cn:"))
+    app.add_handler(CallbackQueryHandler(answer_button, pattern=r"^qa:"))
     app.add_handler(CallbackQueryHandler(erase_button, pattern=r"^er:"))
     app.add_handler(CallbackQueryHandler(stale_button))
     app.add_handler(MessageHandler(private & filters.UpdateType.EDITED_MESSAGE & filters.TEXT, edited_text))
@@ -160,11 +181,19 @@ def _register_jobs(app: Application[Any, Any, Any, Any, Any, Any], dispatch_ever
     app.job_queue.run_repeating(dispatch_job, interval=dispatch_every, first=2, name="dispatch", job_kwargs=job_kwargs)
 
 
-async def plan_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Write due check-ins into the outbox."""
-    rt = runtime(context)
+async def plan_due(rt: Runtime) -> int:
+    """Write what is due soon (check-ins, scheduled questionnaires) into the outbox; returns how many rows are new."""
+    now = rt.clock.now()
+    # A unit of work each, check-ins first: whatever goes wrong with questionnaires cannot hold back a check-in.
     async with rt.session() as session:
-        await plan_checkins(session, now=rt.clock.now(), grace=rt.checkin_grace)
+        planned = await plan_checkins(session, now=now, grace=rt.checkin_grace)
+    async with rt.session() as session:
+        return planned + await plan_questionnaires(session, config=rt.clinic, now=now)
+
+
+async def plan_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Write what is due soon into the outbox."""
+    await plan_due(runtime(context))
 
 
 async def dispatch_due(app: Application[Any, Any, Any, Any, Any, Any]) -> Counter[str]:

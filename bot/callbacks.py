@@ -42,6 +42,13 @@ class EffectToggle:
 
 
 @dataclass(frozen=True, slots=True)
+class QuestionnaireAnswer:
+    response_id: int
+    item: int
+    score: int
+
+
+@dataclass(frozen=True, slots=True)
 class EraseAnswer:
     patient_id: int
     confirm: bool
@@ -49,7 +56,16 @@ class EraseAnswer:
 
 EFFECTS = ("dissociation", "nausea", "headache", "dizziness", "none")
 
-Callback = ScoreTap | NoteSkip | ConsentAnswer | Acknowledge | ReminderAnswer | EffectToggle | EraseAnswer
+Callback = (
+    ScoreTap
+    | NoteSkip
+    | ConsentAnswer
+    | Acknowledge
+    | ReminderAnswer
+    | EffectToggle
+    | EraseAnswer
+    | QuestionnaireAnswer
+)
 
 _ID = r"([0-9]{1,12})"
 _PATTERNS: list[tuple[re.Pattern[str], type]] = [
@@ -60,6 +76,8 @@ _PATTERNS: list[tuple[re.Pattern[str], type]] = [
     (re.compile(rf"^ap:{_ID}:([cr])$"), ReminderAnswer),
     (re.compile(rf"^fx:{_ID}:({'|'.join(EFFECTS)})$"), EffectToggle),
     (re.compile(rf"^er:{_ID}:([yn])$"), EraseAnswer),
+    # Items are numbered from 1 (at most 99); every answer of the validated questionnaires scores 0 to 3.
+    (re.compile(rf"^qa:{_ID}:([1-9][0-9]?):([0-3])$"), QuestionnaireAnswer),
 ]
 
 
@@ -91,6 +109,10 @@ def erase_answer(patient_id: int, *, confirm: bool) -> str:
     return f"er:{patient_id}:{'y' if confirm else 'n'}"
 
 
+def questionnaire_answer(response_id: int, item: int, score: int) -> str:
+    return f"qa:{response_id}:{item}:{score}"
+
+
 def parse(data: str | None) -> Callback | None:
     """The press, or None for anything malformed, out of range or unknown."""
     if not data or len(data) > 64:
@@ -112,5 +134,7 @@ def parse(data: str | None) -> Callback | None:
             return EffectToggle(int(match[1]), match[2])
         if kind is EraseAnswer:
             return EraseAnswer(int(match[1]), match[2] == "y")
+        if kind is QuestionnaireAnswer:
+            return QuestionnaireAnswer(int(match[1]), int(match[2]), int(match[3]))
         return ConsentAnswer(int(match[1]), match[2], match[3] == "y")
     return None

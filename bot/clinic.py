@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from datetime import date, time
+from datetime import date, time, timedelta
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.errors import ConfigError
 from bot.timeparse import parse_time, parse_timezone
@@ -156,10 +156,68 @@ class AppointmentsSection(_Strict):
         return _clock(value)
 
 
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun", "off"]
+
+
+class QuestionnaireSchedule(_Strict):
+    """When one questionnaire is sent by itself; all of it at `time` on the day, in the patient's zone."""
+
+    # A weekly one on this day ("off": none).
+    weekday: Weekday = "off"
+    at: time = Field(default=time(18, 0), alias="time")
+    # Days after the first and after the last infusion of a series (0: none).
+    after_first_infusion_days: int = Field(default=0, ge=0, le=90)
+    after_last_infusion_days: int = Field(default=0, ge=0, le=90)
+    # A scheduled one is not sent when the patient finished the same questionnaire this many days ago or less.
+    min_days_between: int = Field(default=3, ge=0, le=30)
+
+    @field_validator("at", mode="before")
+    @classmethod
+    def _time_of_day(cls, value: object) -> time:
+        return _clock(value)
+
+
+DEFAULT_SCHEDULES: dict[str, dict[str, Any]] = {
+    "phq9": {"weekday": "sun", "after_last_infusion_days": 7},
+    "gad7": {},
+}
+
+
+class QuestionnairesSection(_Strict):
+    # An unfinished questionnaire closes this many hours after it was started.
+    expire_hours: int = Field(default=24, ge=1, le=72)
+    # Appointments of these kinds make up infusion series; a gap of more days than this starts a new series.
+    series_kinds: tuple[str, ...] = ("infusion",)
+    series_gap_days: int = Field(default=14, ge=1, le=60)
+    phq9: QuestionnaireSchedule = QuestionnaireSchedule(**DEFAULT_SCHEDULES["phq9"])
+    gad7: QuestionnaireSchedule = QuestionnaireSchedule(**DEFAULT_SCHEDULES["gad7"])
+
+    @model_validator(mode="before")
+    @classmethod
+    def _key_by_key(cls, data: Any) -> Any:
+        """A questionnaire's table in the file changes its built-in schedule key by key."""
+        if not isinstance(data, dict):
+            return data
+        merged = dict(data)
+        for key, defaults in DEFAULT_SCHEDULES.items():
+            if isinstance(data.get(key), dict):
+                merged[key] = {**defaults, **data[key]}
+        return merged
+
+    @property
+    def expiry(self) -> timedelta:
+        return timedelta(hours=self.expire_hours)
+
+    def schedule(self, instrument: str) -> QuestionnaireSchedule:
+        found: QuestionnaireSchedule = getattr(self, instrument)
+        return found
+
+
 class ClinicConfig(_Strict):
     clinic: ClinicSection = ClinicSection()
     safety: SafetySection = SafetySection()
     appointments: AppointmentsSection = AppointmentsSection()
+    questionnaires: QuestionnairesSection = QuestionnairesSection()
     hotlines: dict[CountryCode, CountryHotlines] = Field(default_factory=dict)
     source: str = "built-in defaults"
 
@@ -214,6 +272,13 @@ def load_clinic_config(path: Path | None) -> ClinicConfig:
         raise ConfigError(_describe(exc, name, text)) from None
     if not config.hotlines:
         raise ConfigError(f"{name}: [hotlines]: at least one country's crisis lines are needed")
+    unknown = [kind for kind in config.questionnaires.series_kinds if kind not in config.appointments.kinds]
+    if unknown:
+        line = _line_of(text, ["questionnaires", "series_kinds"])
+        raise ConfigError(
+            f"{name}:{f' line {line}:' if line else ''} questionnaires.series_kinds: unknown appointment kind "
+            f"{unknown[0]!r}; the clinic file knows {', '.join(sorted(config.appointments.kinds))}"
+        )
     return config
 
 

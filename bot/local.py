@@ -12,8 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
 from telegram.ext import Application
 
-from bot.app import build_application, dispatch_due
-from bot.checkin.service import plan_checkins
+from bot.app import build_application, dispatch_due, plan_due
 from bot.clinic import ClinicConfig
 from bot.clock import ManualClock
 from bot.runtime import RUNTIME_KEY, Runtime
@@ -116,9 +115,7 @@ class LocalBot:
         await self._start_app()
 
     async def plan(self) -> int:
-        rt = self.runtime
-        async with rt.session() as session:
-            return await plan_checkins(session, now=rt.clock.now(), grace=rt.checkin_grace)
+        return await plan_due(self.runtime)
 
     async def dispatch(self) -> Counter[str]:
         assert self.app is not None

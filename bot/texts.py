@@ -71,6 +71,8 @@ EN: dict[str, str] = {
     "help": (
         "Here's what I can do:\n"
         "/checkin – tell me how you feel now\n"
+        "/phq9 – a short questionnaire about your mood\n"
+        "/gad7 – a short questionnaire about worry\n"
         "/appointments – your upcoming appointments\n"
         "/settings – your check-in time and time zone\n"
         "/pause – take a break from check-ins (/pause 7 for a week)\n"
@@ -209,7 +211,7 @@ EN: dict[str, str] = {
     # Staff
     "staff.only": "Sorry, this command is only for the clinic's staff.",
     "staff.patients.header": "Patients ({count}):",
-    "staff.patients.row": "#{id} {name} – {status}, check-in {time} {timezone}, last score {score}",
+    "staff.patients.row": "#{id} {name} – {status}, check-in {time} {timezone}, last score {score}{scores}",
     "staff.patients.empty": "No patients yet.",
     "staff.today.header": "Not checked in today ({count}):",
     "staff.today.row": "#{id} {name} (check-in {time} {timezone})",
@@ -329,6 +331,47 @@ EN: dict[str, str] = {
     "cmd.delete": "Erase my journal",
     "cmd.sos": "Crisis lines",
     "cmd.help": "What I can do",
+    # Questionnaires
+    "questionnaire.intro": (
+        "Hi {name}. Here is the {title}: {count} short questions about the last two weeks. Tap the answer "
+        "that fits best. You can change an answer by tapping another one.\n\n"
+    ),
+    "questionnaire.resume": "Let's carry on where you left off.\n\n",
+    "questionnaire.item": "{title} · {number}/{count}\n{stem}\n\n{item}",
+    "questionnaire.saved": "Saved: {answer}",
+    "questionnaire.closed": "This questionnaire has closed. You can start a new one with /{command} whenever you like.",
+    "questionnaire.finished": "This questionnaire is already finished. Thank you for answering it.",
+    "questionnaire.result": (
+        "Thank you for answering all {count} questions.\n\nYour {title} total is {total} out of {max}. {band}"
+        "\n\n{closing}"
+    ),
+    "questionnaire.band.phq9.minimal": (
+        "That's in the lowest range, with few signs of low mood over the last two weeks."
+    ),
+    "questionnaire.band.phq9.mild": "That's in the mild range, with some signs of low mood over the last two weeks.",
+    "questionnaire.band.phq9.moderate": (
+        "That's in the middle range: low mood has been showing up quite a bit over the last two weeks."
+    ),
+    "questionnaire.band.phq9.moderately_severe": (
+        "That's in the upper range: the last two weeks seem to have been hard."
+    ),
+    "questionnaire.band.phq9.severe": "That's in the highest range: the last two weeks seem to have been very hard.",
+    "questionnaire.band.gad7.minimal": (
+        "That's in the lowest range, with few signs of worry or tension over the last two weeks."
+    ),
+    "questionnaire.band.gad7.mild": "That's in the mild range, with some worry or tension over the last two weeks.",
+    "questionnaire.band.gad7.moderate": (
+        "That's in the middle range: worry and tension have been showing up quite a bit over the last two weeks."
+    ),
+    "questionnaire.band.gad7.severe": "That's in the highest range: the last two weeks seem to have been very hard.",
+    "questionnaire.closing": "Your care team can look at your answers with you. It can help to talk them through.",
+    "questionnaire.closing.higher": (
+        "It may help to talk this through with your care team soon. If things feel too heavy, /sos shows lines "
+        "you can reach out to."
+    ),
+    "questionnaire.alert_excerpt": "{title} item {number} ({item}): {answer}",
+    "cmd.phq9": "Mood questionnaire (PHQ-9)",
+    "cmd.gad7": "Worry questionnaire (GAD-7)",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": EN}

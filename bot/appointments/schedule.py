@@ -65,13 +65,22 @@ def in_quiet_hours(local: time, start: time, end: time) -> bool:
     return local >= start or local < end
 
 
-def _quiet_start_before(instant: datetime, zone: str, start: time) -> datetime:
+def quiet_start_before(instant: datetime, zone: str, start: time) -> datetime:
     """The latest moment quiet hours began at or before `instant`."""
     local = instant.astimezone(ZoneInfo(zone))
     day = local.date()
     candidate = datetime.combine(day, start, tzinfo=ZoneInfo(zone))
     if candidate > local:
         candidate = datetime.combine(day - timedelta(days=1), start, tzinfo=ZoneInfo(zone))
+    return candidate.astimezone(UTC)
+
+
+def quiet_start_after(instant: datetime, zone: str, start: time) -> datetime:
+    """The first moment quiet hours begin after `instant`."""
+    local = instant.astimezone(ZoneInfo(zone))
+    candidate = datetime.combine(local.date(), start, tzinfo=ZoneInfo(zone))
+    if candidate <= local:
+        candidate = datetime.combine(local.date() + timedelta(days=1), start, tzinfo=ZoneInfo(zone))
     return candidate.astimezone(UTC)
 
 
@@ -107,7 +116,7 @@ def reminders(
         due = starts_at - timedelta(hours=lead)
         moved = False
         if in_quiet_hours(due.astimezone(ZoneInfo(zone)).time(), *quiet):
-            due = _quiet_start_before(due, zone, quiet[0]) - timedelta(minutes=1)
+            due = quiet_start_before(due, zone, quiet[0]) - timedelta(minutes=1)
             moved = True
         if due < now:
             due = now
@@ -129,7 +138,7 @@ def followup_due(
     evening = datetime.combine(end.astimezone(ZoneInfo(zone)).date(), at, tzinfo=ZoneInfo(zone)).astimezone(UTC)
     due = max(evening, end + timedelta(hours=2))
     if in_quiet_hours(due.astimezone(ZoneInfo(zone)).time(), *quiet):
-        due = _quiet_start_before(due, zone, quiet[0]) - timedelta(minutes=1)
+        due = quiet_start_before(due, zone, quiet[0]) - timedelta(minutes=1)
         if due < end + timedelta(hours=1):
             return None
     return due

@@ -59,10 +59,13 @@ class Instrument:
         raise ValueError(f"{self.title} has no answer scored {score}")
 
     def total(self, answers: Mapping[int, int]) -> int:
-        """The sum of every item's score; all items must be answered with a valid score."""
+        """The sum of every item's score; all items must be answered with a valid score, and no others."""
         missing = [item.number for item in self.items if item.number not in answers]
         if missing:
             raise ValueError(f"{self.title}: items {missing} are not answered")
+        unknown = sorted(set(answers) - {item.number for item in self.items})
+        if unknown:
+            raise ValueError(f"{self.title} has no items {unknown}")
         return sum(self.answer(answers[item.number]).score for item in self.items)
 
     def band(self, total: int) -> Band:

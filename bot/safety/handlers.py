@@ -86,7 +86,7 @@ async def alert_staff(
     person: Person,
     verdict: Verdict,
     words: str,
-    message_id: int,
+    message_id: int | None,
 ) -> None:
     safety = rt.clinic.safety
     try:

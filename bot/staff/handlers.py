@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.patients import staff_may_see
+from bot.questionnaires.render import trend_text
 from bot.runtime import runtime
 from bot.staff.service import not_checked_in_today, roster
 from bot.texts import t
@@ -33,6 +34,7 @@ async def patients_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
                     time=r.checkin_time.strftime("%H:%M"),
                     timezone=r.timezone,
                     score="–" if r.last_score is None else r.last_score,
+                    scores="".join(f", {trend_text(q)}" for q in r.questionnaires),
                 )
                 for r in rows
             ]

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.checkin.service import DAILY
 from bot.patients import local_today
+from bot.questionnaires.service import Trend, latest_totals
 from storage.models import CheckIn, Patient, PatientStatus
 
 
@@ -21,6 +22,7 @@ class PatientRow:
     checkin_time: time
     timezone: str
     last_score: int | None
+    questionnaires: tuple[Trend, ...] = ()
 
 
 async def roster(session: AsyncSession) -> list[PatientRow]:
@@ -33,7 +35,11 @@ async def roster(session: AsyncSession) -> list[PatientRow]:
         .scalar_subquery()
     )
     rows = await session.execute(select(Patient, latest).order_by(Patient.id))
-    return [PatientRow(p.id, p.display_name, p.status.value, p.checkin_time, p.timezone, score) for p, score in rows]
+    totals = await latest_totals(session)
+    return [
+        PatientRow(p.id, p.display_name, p.status.value, p.checkin_time, p.timezone, score, tuple(totals.get(p.id, ())))
+        for p, score in rows
+    ]
 
 
 async def not_checked_in_today(session: AsyncSession, *, now: datetime) -> list[Patient]:

@@ -13,6 +13,7 @@ from bot.callbacks import (
     ConsentAnswer,
     EffectToggle,
     NoteSkip,
+    QuestionnaireAnswer,
     ReminderAnswer,
     ScoreTap,
     parse,
@@ -35,6 +36,9 @@ TAG = "0123456789abcdef"
         (callbacks.reminder_answer(3, confirm=True), ReminderAnswer(3, True)),
         (callbacks.reminder_answer(3, confirm=False), ReminderAnswer(3, False)),
         *[(callbacks.effect_toggle(11, effect), EffectToggle(11, effect)) for effect in EFFECTS],
+        (callbacks.questionnaire_answer(8, 1, 0), QuestionnaireAnswer(8, 1, 0)),
+        (callbacks.questionnaire_answer(8, 9, 3), QuestionnaireAnswer(8, 9, 3)),
+        (callbacks.questionnaire_answer(BIGGEST, 99, 2), QuestionnaireAnswer(BIGGEST, 99, 2)),
     ],
 )
 def test_round_trip(data: str, expected: object) -> None:
@@ -48,6 +52,7 @@ def test_builders_use_the_documented_scheme() -> None:
     assert callbacks.acknowledge(4) == "ack:4"
     assert callbacks.reminder_answer(5, confirm=False) == "ap:5:r"
     assert callbacks.effect_toggle(6, "nausea") == "fx:6:nausea"
+    assert callbacks.questionnaire_answer(7, 9, 3) == "qa:7:9:3"
 
 
 def test_every_builder_fits_in_64_bytes_for_the_largest_ids() -> None:
@@ -59,6 +64,7 @@ def test_every_builder_fits_in_64_bytes_for_the_largest_ids() -> None:
         callbacks.acknowledge(BIGGEST),
         callbacks.reminder_answer(BIGGEST, confirm=True),
         callbacks.effect_toggle(BIGGEST, longest_effect),
+        callbacks.questionnaire_answer(BIGGEST, 99, 3),
     ]
     for data in built:
         assert len(data.encode("utf-8")) <= 64, data
@@ -86,6 +92,14 @@ def test_every_builder_fits_in_64_bytes_for_the_largest_ids() -> None:
         "ack:-1",
         "ap:1:x",
         "fx:1:euphoria",
+        "qa:1:9:4",  # answers score 0 to 3
+        "qa:1:9:-1",
+        "qa:1:0:1",  # items count from 1
+        "qa:1:09:1",
+        "qa:1:100:1",
+        "qa:1:9",
+        "qa:1:9:3:x",
+        "qa::9:3",
         "zz:1:2",
         "ci:1:5" + " " * 64,
         "CI:1:5",
@@ -121,3 +135,12 @@ def test_score_taps_outside_0_to_10_are_refused(checkin_id: int, score: int) -> 
 @given(st.integers(0, BIGGEST), st.integers(0, 10))
 def test_score_tap_round_trips_for_any_id(checkin_id: int, score: int) -> None:
     assert parse(callbacks.score_tap(checkin_id, score)) == ScoreTap(checkin_id, score)
+
+
+@given(st.integers(0, BIGGEST), st.integers(-5, 120), st.integers(-5, 9))
+def test_questionnaire_answers_out_of_range_are_refused(response_id: int, item: int, score: int) -> None:
+    result = parse(f"qa:{response_id}:{item}:{score}")
+    if 1 <= item <= 99 and 0 <= score <= 3:
+        assert result == QuestionnaireAnswer(response_id, item, score)
+    else:
+        assert result is None
