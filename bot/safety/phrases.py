@@ -332,7 +332,8 @@ RULES: dict[str, dict[str, list[Rule]]] = {
                 "other_person",
                 r"\b"
                 + _OTHERS_EN
-                + r"\b.{0,40}\b(?:wants? to (?:die|end (?:it|her life|his life|their life)|kill "
+                # "my dad. I want to die" is the writer's own wish: a lone "i" just before the verb is not them.
+                + r"\b.{0,40}(?<! i )\b(?:wants? to (?:die|end (?:it|her life|his life|their life)|kill "
                 + _OTHERSELF_EN
                 + r"|be dead)|wanted to (?:die|kill "
                 + _OTHERSELF_EN

@@ -377,9 +377,10 @@ def test_any_text_gives_a_verdict(text: str) -> None:
 @settings(max_examples=40, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=400))
 # Single letters before a sentence break once let a French "n" deny the next sentence; folding that
-# disagreed with the original once gave an excerpt cut short.
+# disagreed with the original once gave an excerpt cut short; "D A D" once made "I want to die" someone else's.
 @case(chunk="000000:A00:N:T:I1")
 @case(chunk=":Ð'A")
+@case(chunk="Ð:::A:Ð")
 def test_huge_odd_unicode_gives_a_verdict(chunk: str) -> None:
     huge = chunk * (30_000 // len(chunk) + 1)
     assert isinstance(default_detector().check(huge), Verdict)
