@@ -292,3 +292,33 @@ async def test_mood_sends_a_chart_of_the_last_30_days(bot: LocalBot) -> None:
     await bot.standin.send_command(BEN, "mood")
     [reply] = (await bot.standin.wait_for_messages(BEN, before + 1))[before:]
     assert reply.kind == "text" and "no check-ins from the last 30 days yet" in reply.text
+
+
+async def test_questionnaire_results_reach_every_format(bot: LocalBot) -> None:
+    from tests.e2e.test_questionnaires import answer_through, begin
+
+    patient = await enrol(bot, ANA, name="Ana")
+    await begin(bot, ANA, "phq9")
+    await answer_through(bot, ANA, [1, 2, 1, 0, 1, 2, 1, 0, 0])  # total 8: mild
+    await begin(bot, ANA, "gad7")
+    await answer_through(bot, ANA, [3, 3, 2, 2, 1, 1, 0])  # total 12: moderate
+    await add_staff(bot, STAFF)
+    files = {}
+    for fmt in ("csv", "json", "fhir", "pdf"):
+        before = len(bot.standin.sent(STAFF))
+        await bot.standin.send_command(STAFF, "export", f"{patient.id} {fmt}")
+        files[fmt] = (await exported(bot, STAFF, before)).file_bytes
+    rows = [r for r in csv.DictReader(io.StringIO(files["csv"].decode("utf-8-sig"))) if r["record"] == "questionnaire"]
+    assert [(r["kind"], r["score"], r["status"]) for r in rows] == [("phq9", "8", "mild"), ("gad7", "12", "moderate")]
+    assert rows[0]["items"] == "1=1 2=2 3=1 4=0 5=1 6=2 7=1 8=0 9=0"
+    document = json.loads(files["json"])
+    load_schema_validator().validate(document)
+    assert [(q["title"], q["total"]) for q in document["questionnaires"]] == [("PHQ-9", 8), ("GAD-7", 12)]
+    bundle = json.loads(files["fhir"])
+    Bundle.model_validate(bundle)
+    resources = [e["resource"] for e in bundle["entry"]]
+    codes = {c["code"]: r for r in resources for c in r.get("code", {}).get("coding", [])}
+    assert codes["44261-6"]["valueInteger"] == 8 and codes["70274-6"]["valueInteger"] == 12
+    assert codes["44260-8"]["valueCodeableConcept"]["coding"][0]["display"] == "Not at all"
+    text = pdf_text(files["pdf"])
+    assert "PHQ-9: 8 (mild)" in text and "GAD-7: 12 (moderate)" in text
