@@ -23,6 +23,7 @@ from bot.export.model import (
     QuestionnaireRecord,
 )
 from bot.questionnaires.instruments import instruments
+from bot.questionnaires.service import scores
 from storage.models import (
     Appointment,
     AuditEvent,
@@ -188,7 +189,7 @@ async def collect(
 
 def _questionnaire(response: QuestionnaireResponse) -> QuestionnaireRecord:
     form = instruments()[response.instrument]
-    answers = {int(item): score for item, score in response.answers.items()}
+    answers = scores(response.answers)
     total = response.total if response.total is not None else form.total(answers)
     assert response.completed_at is not None
     return QuestionnaireRecord(
