@@ -14,16 +14,24 @@ from bot.texts import t
 from storage.models import CheckIn, OutboxMessage, Patient, PatientStatus
 
 
+async def reachable_patient(session: AsyncSession, row: OutboxMessage) -> Patient | Skip:
+    """The row's patient if a scheduled message may go to them now: active, linked and not blocking the bot."""
+    patient = await session.get(Patient, row.patient_id)
+    if patient is None or patient.status is not PatientStatus.ACTIVE or patient.telegram_chat_id is None:
+        return Skip("patient not active")
+    if patient.unreachable_since is not None:
+        return Skip("patient unreachable")
+    return patient
+
+
 class DailyCheckin:
     def __init__(self, staff_chat_id: int | None) -> None:
         self._staff_chat_id = staff_chat_id
 
     async def prepare(self, session: AsyncSession, row: OutboxMessage, now: datetime) -> Prepared | Skip:
-        patient = await session.get(Patient, row.patient_id)
-        if patient is None or patient.status is not PatientStatus.ACTIVE or patient.telegram_chat_id is None:
-            return Skip("patient not active")
-        if patient.unreachable_since is not None:
-            return Skip("patient unreachable")
+        patient = await reachable_patient(session, row)
+        if isinstance(patient, Skip):
+            return patient
         checkin = await open_checkin(
             session, patient_id=patient.id, local_date=date.fromisoformat(row.payload["local_date"]), now=now
         )

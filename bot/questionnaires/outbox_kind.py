@@ -6,13 +6,13 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.checkin.outbox_kind import DailyCheckin
+from bot.checkin.outbox_kind import DailyCheckin, reachable_patient
 from bot.clinic import ClinicConfig
 from bot.outbox.dispatcher import Prepared, Skip
 from bot.questionnaires.instruments import instruments
 from bot.questionnaires.render import ask
 from bot.questionnaires.service import NotStarted, remember_message, start_scheduled
-from storage.models import OutboxMessage, Patient, PatientStatus
+from storage.models import OutboxMessage
 
 
 class ScheduledQuestionnaire(DailyCheckin):
@@ -23,11 +23,9 @@ class ScheduledQuestionnaire(DailyCheckin):
         self._config = config
 
     async def prepare(self, session: AsyncSession, row: OutboxMessage, now: datetime) -> Prepared | Skip:
-        patient = await session.get(Patient, row.patient_id)
-        if patient is None or patient.status is not PatientStatus.ACTIVE or patient.telegram_chat_id is None:
-            return Skip("patient not active")
-        if patient.unreachable_since is not None:
-            return Skip("patient unreachable")
+        patient = await reachable_patient(session, row)
+        if isinstance(patient, Skip):
+            return patient
         key = row.payload["instrument"]
         section = self._config.questionnaires
         opened = await start_scheduled(
