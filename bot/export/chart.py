@@ -20,10 +20,10 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
 from bot.export.model import ExportData, QuestionnaireRecord
+from bot.export.summary import DAILY
 from bot.questionnaires.instruments import Band, instruments
 from bot.texts import EN, t
 
-DAILY = "daily"
 FOLLOWUP = "followup"
 INFUSION = "infusion"
 CANCELLED = "cancelled"

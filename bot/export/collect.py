@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.appointments.messages import label_of
 from bot.appointments.service import appointment_state
-from bot.checkin.schedule import answerable
+from bot.checkin.schedule import answerable, due_instant
 from bot.clinic import ClinicConfig
 from bot.export.model import (
     AppointmentRecord,
@@ -22,6 +22,7 @@ from bot.export.model import (
     Profile,
     QuestionnaireRecord,
 )
+from bot.patients import local_today
 from bot.questionnaires.instruments import instruments
 from bot.questionnaires.service import scores
 from storage.models import (
@@ -39,10 +40,10 @@ ERASE = "erase"
 
 
 def instant_bounds(zone: str, start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
-    """The UTC instants of local midnight at `start` and of the midnight after `end` (half-open)."""
-    tz = ZoneInfo(zone)
-    low = datetime.combine(start, time(), tzinfo=tz).astimezone(UTC) if start else None
-    high = datetime.combine(end + timedelta(days=1), time(), tzinfo=tz).astimezone(UTC) if end else None
+    """The UTC instants of local midnight at `start` and of the midnight after `end` (half-open); a midnight the
+    clocks skip is taken as the check-in schedule takes it."""
+    low = due_instant(start, time(), zone) if start else None
+    high = due_instant(end + timedelta(days=1), time(), zone) if end else None
     return low, high
 
 
@@ -84,9 +85,8 @@ async def collect(
 ) -> ExportData:
     """Everything the export holds for `patient` between the local dates `start` and `end` (inclusive)."""
     low, high = instant_bounds(patient.timezone, start, end)
-    today = now.astimezone(ZoneInfo(patient.timezone)).date()
+    today = local_today(patient, now)
     window_days = config.clinic.answer_window_days
-    kinds = config.appointments.kinds
 
     checkins = await session.scalars(
         _between(
@@ -159,7 +159,7 @@ async def collect(
             AppointmentRecord(
                 id=a.id,
                 kind=a.kind,
-                label=kinds[a.kind].label if a.kind in kinds else a.kind,
+                label=label_of(config, a.kind),
                 starts_at=a.starts_at,
                 duration_minutes=a.duration_minutes,
                 location=a.location,

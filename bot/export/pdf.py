@@ -49,7 +49,7 @@ from bot.export.model import (
     JournalRecord,
     QuestionnaireRecord,
 )
-from bot.export.summary import Adherence, Summary, summarise
+from bot.export.summary import DAILY, Adherence, Summary, summarise
 from bot.texts import EN, t
 
 FONT = "MoodbotSans"
@@ -556,7 +556,7 @@ def _state(layout: _Layout, appointment: AppointmentRecord) -> str:
 
 
 def _checkin_lines(layout: _Layout, day: date, checkin: CheckinRecord) -> list[_Line]:
-    followup = checkin.kind != "daily"
+    followup = checkin.kind != DAILY
     prefix = "report.followup" if followup else "report.checkin"
     colour = FOLLOWUP_INK if followup else INK
     at = checkin.answered_at or checkin.asked_at

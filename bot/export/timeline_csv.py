@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from bot.export.model import ExportData
+from bot.export.summary import DAILY
 
 # Documented in the README; a column is only ever added at the end.
 COLUMNS = (
@@ -57,7 +58,7 @@ def rows(data: ExportData) -> Iterator[dict[str, Any]]:
     for c in data.checkins:
         at = c.answered_at or c.asked_at
         row = {
-            "record": "checkin" if c.kind == "daily" else c.kind,
+            "record": "checkin" if c.kind == DAILY else c.kind,
             "id": c.id,
             "local_time": data.local_iso(at),
             "local_date": c.local_date.isoformat(),
