@@ -1,118 +1,148 @@
-"""Recall, precision and speed of the crisis detector on the labelled corpus.
+"""The crisis net on wording it was not trained on, its thresholds, and its speed and memory.
 
-Run: python bench/crisis_detector.py
+Run: python bench/crisis_detector.py [--sweep] [--no-timing]
 
-Binary figures count any tier as "crisis". Per tier, recall is the share of items with that label given
-exactly that tier, precision the share of items given that tier that carry that label; "found" is the
-share of items with that label flagged as any crisis (what decides whether anyone is told).
-Times are perf_counter_ns around single `check` calls, after a warm-up, over many rounds.
+1. Held-out authors: for each author batch, the learned layer is trained on every other batch and scored on
+   this one (see bot/safety/evaluation.py). Recall and precision per language and tier are the means over the
+   folds, for the rules alone, the learned layer alone and the combination the bot uses.
+2. --sweep: the same folds with other alert / possible thresholds, to choose them.
+3. Latency of one `SafetyNet.check` with the packaged model (p50, p99 over the corpus, after a warm-up), the
+   time to load the model, and the process's peak resident memory.
 """
 
 from __future__ import annotations
 
+import argparse
 import gc
+import resource
 import statistics
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.safety.detector import Detector, default_detector
-from tests.safety.corpus import evaluate, load
+from bot.safety.corpus import CRISIS_LABELS, LANGUAGES, load
+from bot.safety.detector import default_detector
+from bot.safety.evaluation import GROUPS, METHODS, Fold, averaged, folds, mean_figures
+from bot.safety.model import CrisisModel
+from bot.safety.net import ALERT, POSSIBLE, VETO, SafetyNet, combine
 
-LABELS = ("imminent", "self_harm", "ideation", "none")
-ROUNDS = 30
+
+def pct(value: float | None) -> str:
+    return "   -  " if value is None else f"{value * 100:5.1f}%"
 
 
-def timing(detector: Detector, texts: list[str], rounds: int = ROUNDS) -> list[float]:
-    """Microseconds per check."""
-    for text in texts:  # warm-up
-        detector.check(text)
+def corpus_table(examples: list) -> None:
+    print(f"corpus: {len(examples)} messages")
+    batches = sorted({e.batch for e in examples})
+    print(f"{'':6s}" + "".join(f"{b:>7s}" for b in batches) + "  crisis  not  imminent-indirect  hard-negative")
+    for language in LANGUAGES:
+        rows = [e for e in examples if e.language == language]
+        per = Counter(e.batch for e in rows)
+        crisis = sum(e.crisis for e in rows)
+        indirect = sum(e.category == "imminent_indirect" for e in rows)
+        hard = sum(e.category.startswith("hard_") for e in rows)
+        counts = "".join(f"{per[b]:7d}" for b in batches)
+        print(f"{language:6s}{counts}  {crisis:6d} {len(rows) - crisis:4d}  {indirect:17d}  {hard:13d}")
+
+
+def figures_table(all_folds: list[Fold]) -> None:
+    print(f"\nheld-out authors: {len(all_folds)} folds ({', '.join(f.held_out for f in all_folds)}), mean over folds")
+    print(f"{'group':10s}" + "".join(f"{m + ' recall':>17s}{'precision':>10s}" for m in METHODS))
+    tables = {method: mean_figures(all_folds, method) for method in METHODS}
+    for group in GROUPS:
+        cells = "".join(f"{pct(tables[m][group][0]):>17s}{pct(tables[m][group][1]):>10s}" for m in METHODS)
+        print(f"{group:10s}{cells}")
+    print("(tier rows: recall is the share of that tier's messages flagged at all; precision is the language's)")
+    print("\nper fold, combination:")
+    for fold in all_folds:
+        overall = fold.counts("combined")["all"]
+        imminent = fold.counts("combined")["imminent"]
+        print(
+            f"  {fold.held_out}: recall {pct(overall.recall)}  precision {pct(overall.precision)}  "
+            f"imminent {pct(imminent.recall)}  (fn {overall.false_negative}, fp {overall.false_positive})"
+        )
+    for label in ("other_person", "past"):
+        rate = averaged(fold.concern_rate(label) for fold in all_folds)
+        print(f"{label} messages named as such, no crisis path: {pct(rate)}")
+    alerted = [
+        sum(s.combined.clear for s in f.scored if not s.example.crisis) / max(1, sum(not s.example.crisis for s in f.scored))
+        for f in all_folds
+    ]
+    print(f"share of non-crisis messages that alert staff (not just ask): {pct(statistics.mean(alerted))}")
+    indirect = [s for f in all_folds for s in f.scored if s.example.category == "imminent_indirect"]
+    print(
+        f"imminent in indirect words: {pct(sum(s.combined.crisis for s in indirect) / max(1, len(indirect)))} flagged, "
+        f"{pct(sum(s.combined.clear for s in indirect) / max(1, len(indirect)))} alerted at once"
+    )
+
+
+def sweep(all_folds: list[Fold]) -> None:
+    print("\nthreshold sweep (combination, mean over folds): alert / possible / veto")
+    for alert in (0.4, 0.5, 0.6):
+        for possible in (0.15, 0.2, 0.25, 0.3, 0.35):
+            for veto in (0.8, 0.9, 1.01):
+                recall, precision, imminent = [], [], []
+                for fold in all_folds:
+                    counts = fold.counts(
+                        "combined",
+                        lambda s, a=alert, p=possible, v=veto: combine(
+                            s.rules, s.prediction, alert=a, possible=p, veto=v
+                        ).crisis,
+                    )
+                    recall.append(counts["all"].recall)
+                    precision.append(counts["all"].precision)
+                    imminent.append(counts["imminent"].recall)
+                print(
+                    f"  {alert:.2f} {possible:.2f} {veto:.2f}: recall {pct(averaged(recall))} "
+                    f"precision {pct(averaged(precision))} imminent {pct(averaged(imminent))}"
+                )
+
+
+def timing(texts: list[str]) -> None:
+    began = time.perf_counter()
+    model = CrisisModel.load()
+    loaded = time.perf_counter() - began
+    net = SafetyNet(default_detector(), model)
+    for text in texts[:200]:
+        net._judge(text)  # warm-up, past the cache
     samples = []
     gc.disable()
     try:
-        for _ in range(rounds):
-            for text in texts:
-                began = time.perf_counter_ns()
-                detector.check(text)
-                samples.append((time.perf_counter_ns() - began) / 1000)
+        for text in texts:
+            began = time.perf_counter_ns()
+            net._judge(text)
+            samples.append((time.perf_counter_ns() - began) / 1e6)
     finally:
         gc.enable()
-    return samples
-
-
-def summary(samples: list[float]) -> str:
-    ordered = sorted(samples)
-    p99 = ordered[int(len(ordered) * 0.99)]
-    return f"mean {statistics.mean(ordered):6.1f} µs, median {statistics.median(ordered):6.1f} µs, p99 {p99:6.1f} µs"
+    samples.sort()
+    p99 = samples[int(len(samples) * 0.99)]
+    print(f"\nmodel load: {loaded:.2f} s; one check (rules + model), ms: median {statistics.median(samples):.2f}, "
+          f"p99 {p99:.2f}, max {samples[-1]:.2f} over {len(samples)} messages")
+    long_text = " ".join(texts[:400])[:24_000]
+    began = time.perf_counter()
+    net._judge(long_text)
+    print(f"one check of a {len(long_text):,}-character message: {(time.perf_counter() - began) * 1000:.1f} ms")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak resident memory of this process (corpus, folds, model): {peak:.0f} MB")
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sweep", action="store_true", help="also try other thresholds")
+    parser.add_argument("--no-timing", action="store_true")
+    args = parser.parse_args()
     examples = load()
-    detector = default_detector()
-    figures, confusion = evaluate(detector, examples)
-    print(f"corpus: {len(examples)} messages")
-
-    print("\ncrisis vs none")
-    print(f"{'group':10s} {'recall':>7s} {'precision':>9s}   tp  fn  fp   tn")
-    for group in ("all", "en", "es", "de", "fr"):
-        f = figures[group]
-        print(
-            f"{group:10s} {f.recall:7.3f} {f.precision:9.3f} {f.true_positive:4d} {f.false_negative:3d}"
-            f" {f.false_positive:3d} {f.true_negative:4d}"
-        )
-
-    print("\nper tier")
-    print(f"{'tier':10s} {'recall':>7s} {'precision':>9s} {'found':>7s}  items")
-    for tier in LABELS[:3]:
-        labelled = sum(confusion[(tier, c)] for c in LABELS)
-        given = sum(confusion[(label, tier)] for label in LABELS)
-        exact = confusion[(tier, tier)]
-        found = labelled - confusion[(tier, "none")]
-        print(f"{tier:10s} {exact / labelled:7.3f} {exact / max(given, 1):9.3f} {found / labelled:7.3f}  {labelled:5d}")
-
-    print("\nconfusion (rows: label, columns: detected tier)")
-    print(" " * 10 + "".join(f"{c:>10s}" for c in LABELS))
-    for label in LABELS:
-        print(f"{label:10s}" + "".join(f"{confusion[(label, c)]:10d}" for c in LABELS))
-
-    verdicts = [(e, detector.check(e.text)) for e in examples]
-    print("\nmisses:")
-    for e, v in verdicts:
-        if e.label != "none" and not v.crisis:
-            print(f"  [{e.language} {e.label}] {e.text}")
-    print("false alarms:")
-    for e, v in verdicts:
-        if e.label == "none" and v.crisis:
-            print(f"  [{e.language} {v.rule}] {e.text}  <- {v.matched!r}")
-    print("other tier:")
-    for e, v in verdicts:
-        if e.label != "none" and v.tier is not None and v.tier.value != e.label:
-            print(f"  [{e.language} {e.label} -> {v.rule}] {e.text}")
-
-    print(f"\ntime per check ({ROUNDS} rounds over the corpus)")
-    print(f"  all messages     {summary(timing(detector, [e.text for e in examples]))}")
-    print(f"  none messages    {summary(timing(detector, [e.text for e in examples if e.label == 'none']))}")
-    print(f"  crisis messages  {summary(timing(detector, [e.text for e in examples if e.label != 'none']))}")
-
-    journal = ("Slept badly again, mood about a 5. The infusion on Tuesday went fine, a bit floaty. " * 250)[:20_000]
-    print("a 20,000-character message")
-    print(f"  no crisis        {summary(timing(detector, [journal], rounds=40))}")
-    print(f"  crisis at the end {summary(timing(detector, [journal[:-20] + ' I want to die.'], rounds=40))}")
-    worst = {
-        "i will " * 5000: "repeated anchor words",
-        "a" * 23_000 + "1": "one long token",
-        "no " * 8000 + "suicidal": "a denial walk",
-        "é\u0301" * 10_000: "accents and marks",
-        "k1" * 12_000: "letters for digits",
-    }
-    slowest = max(statistics.median(timing(detector, [text], rounds=5)) for text in worst)
-    print(f"  pathological (slowest of {len(worst)} kinds) median {slowest / 1000:.2f} ms")
-
-    began = time.perf_counter()
-    Detector()
-    print(f"compiling the rules: {(time.perf_counter() - began) * 1000:.1f} ms")
+    corpus_table(examples)
+    print(f"thresholds: alert {ALERT}, possible {POSSIBLE}, veto {VETO}")
+    all_folds = folds(examples, default_detector(), progress=lambda b: print(f"  training without {b} …", end="\r"))
+    figures_table(all_folds)
+    if args.sweep:
+        sweep(all_folds)
+    if not args.no_timing:
+        timing([e.text for e in examples])
 
 
 if __name__ == "__main__":

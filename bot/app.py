@@ -39,10 +39,13 @@ from bot.questionnaires.outbox_kind import ScheduledQuestionnaire
 from bot.questionnaires.service import OUTBOX_KIND as QUESTIONNAIRE_KIND
 from bot.questionnaires.service import plan_questionnaires
 from bot.runtime import DISPATCHER_KEY, RUNTIME_KEY, Runtime, runtime
+from bot.safety.alert_chats import check_alert_chats, log_alert_chats
 from bot.safety.alerts import CrisisAlertMessage
 from bot.safety.detector import Detector
 from bot.safety.handlers import acknowledge_button, crisis_guard, sweep_alerts
-from bot.safety.service import ALERT_KIND
+from bot.safety.net import SafetyNet
+from bot.safety.possible import PossibleUnanswered, possible_button
+from bot.safety.service import ALERT_KIND, POSSIBLE_KIND
 from bot.sender import Limits, PacingRateLimiter, Sender
 from bot.settings import Settings
 from bot.staff import notices
@@ -54,6 +57,7 @@ from storage.models import Meta
 log = logging.getLogger(__name__)
 
 PLAN_INTERVAL_SECONDS = 60
+LOAD_MODEL_KEY = "load_model"
 
 PATIENT_COMMANDS = [
     "checkin",
@@ -86,6 +90,7 @@ def build_application(
     clock: Clock | None = None,
     limits: Limits | None = None,
     run_jobs: bool = True,
+    load_model: bool = True,
     post_shutdown: Callable[[Application[Any, Any, Any, Any, Any, Any]], Coroutine[Any, Any, None]] | None = None,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     if settings.telegram_bot_token is None:
@@ -108,8 +113,9 @@ def build_application(
         sessions=sessions,
         clock=clock,
         sender=Sender(app.bot),
-        detector=Detector(extra_phrases=clinic.safety.extra_phrases),
+        detector=SafetyNet(Detector(extra_phrases=clinic.safety.extra_phrases)),
     )
+    app.bot_data[LOAD_MODEL_KEY] = load_model
     app.bot_data[RUNTIME_KEY] = rt
     app.bot_data[DISPATCHER_KEY] = Dispatcher(
         rt,
@@ -120,6 +126,7 @@ def build_application(
             REMINDER_KIND: AppointmentReminder(clinic),
             FOLLOWUP_KIND: InfusionFollowup(clinic),
             QUESTIONNAIRE_KIND: ScheduledQuestionnaire(clinic),
+            POSSIBLE_KIND: PossibleUnanswered(clinic),
         },
     )
     _register_handlers(app)
@@ -158,6 +165,7 @@ def _register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("today", today_command, filters=new))
     app.add_handler(CommandHandler("export", export_command, filters=new))
     app.add_handler(CallbackQueryHandler(acknowledge_button, pattern=r"^ack:"))
+    app.add_handler(CallbackQueryHandler(possible_button, pattern=r"^pq:"))
     app.add_handler(CallbackQueryHandler(reminder_button, pattern=r"^ap:"))
     app.add_handler(CallbackQueryHandler(effect_button, pattern=r"^fx:"))
     app.add_handler(CallbackQueryHandler(consent_button, pattern=r"^cs:"))
@@ -211,6 +219,10 @@ async def dispatch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     rt: Runtime = app.bot_data[RUNTIME_KEY]
+    if app.bot_data[LOAD_MODEL_KEY]:
+        # Not awaited: the bot answers (rules alone) while the learned layer loads.
+        app.create_task(rt.detector.load(), name="load crisis model")
+    log_alert_chats(await check_alert_chats(app.bot, rt.clinic))
     await app.bot.set_my_commands([BotCommand(name, t(f"cmd.{name}")) for name in PATIENT_COMMANDS])
     async with rt.session() as session:
         await session.merge(Meta(key="bot_username", value=app.bot.username))

@@ -54,6 +54,16 @@ class EraseAnswer:
     confirm: bool
 
 
+@dataclass(frozen=True, slots=True)
+class PossibleAnswer:
+    """The patient's answer to "are you having thoughts of ending your life or hurting yourself?"."""
+
+    event_id: int
+    answer: str  # "yes", "no" or "call"
+
+
+POSSIBLE_ANSWERS = {"y": "yes", "n": "no", "c": "call"}
+
 EFFECTS = ("dissociation", "nausea", "headache", "dizziness", "none")
 
 Callback = (
@@ -65,6 +75,7 @@ Callback = (
     | EffectToggle
     | EraseAnswer
     | QuestionnaireAnswer
+    | PossibleAnswer
 )
 
 _ID = r"([0-9]{1,12})"
@@ -78,6 +89,7 @@ _PATTERNS: list[tuple[re.Pattern[str], type]] = [
     (re.compile(rf"^er:{_ID}:([yn])$"), EraseAnswer),
     # Items are numbered from 1 (at most 99); every answer of the validated questionnaires scores 0 to 3.
     (re.compile(rf"^qa:{_ID}:([1-9][0-9]?):([0-3])$"), QuestionnaireAnswer),
+    (re.compile(rf"^pq:{_ID}:([ync])$"), PossibleAnswer),
 ]
 
 
@@ -113,6 +125,11 @@ def questionnaire_answer(response_id: int, item: int, score: int) -> str:
     return f"qa:{response_id}:{item}:{score}"
 
 
+def possible_answer(event_id: int, answer: str) -> str:
+    code = next(code for code, name in POSSIBLE_ANSWERS.items() if name == answer)
+    return f"pq:{event_id}:{code}"
+
+
 def parse(data: str | None) -> Callback | None:
     """The press, or None for anything malformed, out of range or unknown."""
     if not data or len(data) > 64:
@@ -136,5 +153,7 @@ def parse(data: str | None) -> Callback | None:
             return EraseAnswer(int(match[1]), match[2] == "y")
         if kind is QuestionnaireAnswer:
             return QuestionnaireAnswer(int(match[1]), int(match[2]), int(match[3]))
+        if kind is PossibleAnswer:
+            return PossibleAnswer(int(match[1]), POSSIBLE_ANSWERS[match[2]])
         return ConsentAnswer(int(match[1]), match[2], match[3] == "y")
     return None

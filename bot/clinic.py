@@ -98,6 +98,8 @@ class SafetySection(_Strict):
     max_realerts: int = Field(default=3, ge=0, le=20)
     # A chat (a person's private chat with the bot, or another group) told when nobody acknowledges.
     fallback_chat_id: int | None = None
+    # Minutes the bot waits for an answer to its question about a possible crisis before telling the staff.
+    possible_answer_minutes: int = Field(default=30, ge=5, le=240)
     # The clinic's own phrases, per tier, matched after the same normalisation as the built-in ones.
     extra_phrases: dict[Tier, tuple[str, ...]] = Field(default_factory=dict)
 

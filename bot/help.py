@@ -10,8 +10,8 @@ from telegram.ext import ContextTypes
 
 from bot.patients import patient_by_telegram
 from bot.runtime import runtime
-from bot.safety.handlers import LOOKUP_SECONDS
 from bot.safety.hotlines import sos_text
+from bot.safety.respond import LOOKUP_SECONDS
 from bot.texts import t
 
 log = logging.getLogger(__name__)

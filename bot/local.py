@@ -40,8 +40,10 @@ class LocalBot:
         encryption_key: str = "local-test-key",
         limits: Limits | None = None,
         real_pacing: bool = False,
+        learned_layer: bool = True,
     ) -> None:
         self.clock = ManualClock(start, real_pacing=real_pacing)
+        self.learned_layer = learned_layer
         self.clinic = clinic
         self.database_url = database_url
         self._key = encryption_key
@@ -90,7 +92,10 @@ class LocalBot:
             clock=self.clock,
             limits=self._limits,
             run_jobs=False,
+            load_model=False,
         )
+        if self.learned_layer:  # loaded before the first update, so that every run judges alike
+            await app.bot_data[RUNTIME_KEY].detector.load()
         await app.initialize()
         if app.post_init is not None:
             await app.post_init(app)

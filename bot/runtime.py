@@ -13,7 +13,7 @@ from telegram.ext import CallbackContext
 
 from bot.clinic import ClinicConfig
 from bot.clock import Clock
-from bot.safety.detector import Detector
+from bot.safety.net import SafetyNet
 from bot.sender import Sender
 from bot.settings import Settings
 from storage.db import session_scope
@@ -29,7 +29,7 @@ class Runtime:
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
     sender: Sender
-    detector: Detector
+    detector: SafetyNet
 
     @property
     def checkin_grace(self) -> timedelta:

@@ -123,18 +123,65 @@ EN: dict[str, str] = {
     ),
     "crisis.team": "I'm letting your care team know too, though they may not see it straight away. ",
     "crisis.alert": (
-        "🚨 Crisis alert – {tier}\n{person}\nSaid: “{excerpt}”\nAt: {when}{repeats}\n"
+        "🚨 Crisis alert – {tier}\n{person}\nSaid: “{excerpt}”\nAt: {when}\nWhy: {why}{repeats}\n"
         "The patient was sent the crisis lines. Please acknowledge when someone is handling this."
+    ),
+    "crisis.why.rule": "the words “{matched}” (rule {rule}){score}",
+    "crisis.why.model": "the detector's model is {percent}% sure this is a crisis",
+    "crisis.why.score": "; model {percent}%",
+    "crisis.why.answer.yes": (
+        "the bot asked (model {percent}% sure) and the patient answered yes: thoughts of ending their life or "
+        "of hurting themselves"
+    ),
+    "crisis.why.answer.call": (
+        "the bot asked (model {percent}% sure) and the patient asked for a call. Please call them back"
+    ),
+    "crisis.tier.possible": "possible crisis",
+    "crisis.possible.ask": (
+        "Thank you for writing this. I'd like to check on you, and it's all right to answer honestly: "
+        "are you having thoughts of ending your life, or of hurting yourself?\n\n"
+        "If you need someone right now, these lines are there for you:\n{hotlines}"
+    ),
+    "crisis.possible.yes": "Yes",
+    "crisis.possible.no": "No",
+    "crisis.possible.call": "I'd like a call",
+    "crisis.possible.no_reply": (
+        "Thank you for letting me know. I've kept what you wrote in your journal, and your care team may look "
+        "at it with you at your next session. If that changes, /sos shows the crisis lines at any time."
+    ),
+    "crisis.possible.call_reply": (
+        "Thank you. I've asked your care team to call you. They may not see this straight away, so if you need "
+        "someone before they call, please reach out now:\n{hotlines}"
+    ),
+    "crisis.possible.thanks": "Thank you for answering.",
+    "crisis.possible.already": "You've answered this already. /sos shows the crisis lines at any time.",
+    "crisis.possible.not_yours": "This question was for someone else.",
+    "crisis.possible.answered": "{question}\n\nYour answer: {answer}",
+    "crisis.other.reply": (
+        "It sounds like you're worried about someone. Thank you for looking out for them.\n\n"
+        "If they may be in danger right now, call the emergency number and stay with them until help comes. "
+        "If you can, stay with them or keep in touch, listen without judging, and ask them openly how they are.\n\n"
+        "These lines can help them, and you too:\n{hotlines}"
+    ),
+    "staff.possible.unanswered": (
+        "ℹ️ Notice, not a crisis alert: {person} wrote something that may mean they are struggling, and has not "
+        "answered the bot's question about thoughts of ending their life or self-harm for {minutes} minutes.\n"
+        "Said: “{excerpt}”\nWhy: {why}\nThey were given the crisis lines with the question."
+    ),
+    "staff.other_person": (
+        "ℹ️ Notice, not a crisis alert: patient #{id} {name} wrote that someone close to them may be in "
+        "crisis. They were given the crisis lines and how to help.\nSaid: “{excerpt}”"
     ),
     "crisis.alert.repeats": "\nMessages like this: {count} (latest {latest})",
     "crisis.alert.reminder": "⏰ Reminder {round}: not acknowledged yet.\n",
     "crisis.alert.fallback": "No one has acknowledged this alert in the staff chat for {minutes} minutes.\n",
     "crisis.alert.unrecorded": (
-        "🚨 Crisis alert – {tier}\n{person}\nSaid: “{excerpt}”\n"
+        "🚨 Crisis alert – {tier}\n{person}\nSaid: “{excerpt}”\nWhy: {why}\n"
         "The database could not be reached, so this alert has no button and will not be repeated."
     ),
     "crisis.person.patient": "Patient #{id} {name}",
     "crisis.person.stranger": "Not enrolled: {name} (Telegram id {id})",
+    "crisis.person.stranger_id": "Someone not enrolled (Telegram id {id})",
     "crisis.tier.imminent": "IMMINENT risk",
     "crisis.tier.self_harm": "self-harm",
     "crisis.tier.ideation": "suicidal thoughts",

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Enum,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -168,6 +169,9 @@ class JournalEntry(Base):
     telegram_message_id: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # For the counselor's review: "past" (resolved past ideation), "other_person" (worry about someone else),
+    # "possible" (the bot asked) and then "possible:<answer>" (yes, no, call, unanswered).
+    flag: Mapped[str | None] = mapped_column(String(32))
 
 
 class OutboxMessage(Base):
@@ -242,6 +246,11 @@ class CrisisEvent(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     excerpt: Mapped[str] = mapped_column(EncryptedText)
     detected_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    matched: Mapped[str | None] = mapped_column(EncryptedText)  # the words a rule matched, shown to staff
+    score: Mapped[float | None] = mapped_column(Float)  # the learned layer's crisis probability
+    # A possible crisis is asked about: "yes", "no", "call" (the patient would like a call), "unanswered".
+    answer: Mapped[str | None] = mapped_column(String(16))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AppointmentStatus(enum.StrEnum):

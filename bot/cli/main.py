@@ -10,6 +10,7 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.cli import appointments, patients, safety, staff
 from bot.cli.common import fail, load_env
+from bot.cli.doctor import doctor
 from bot.cli.export import export
 from bot.logging_setup import configure_logging
 from storage.migrate import upgrade
@@ -27,6 +28,7 @@ app.add_typer(appointments.app, name="appointments")
 app.add_typer(safety.app, name="safety")
 app.add_typer(db_app, name="db")
 app.command("export")(export)
+app.command("doctor")(doctor)
 
 
 @db_app.command("upgrade")

@@ -14,6 +14,8 @@ from bot.journal.service import add_entry, edit_entry
 from bot.patients import enrolled_patient, is_enrolled, patient_by_telegram
 from bot.reachability import reachable_again
 from bot.runtime import runtime
+from bot.safety.handlers import guard_answers
+from bot.safety.service import review_flag
 from bot.texts import t
 
 log = logging.getLogger(__name__)
@@ -24,12 +26,13 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     rt = runtime(context)
     message, user = update.effective_message, update.effective_user
     assert message is not None and message.text is not None and user is not None
-    crisis = rt.detector.check(message.text).crisis
+    verdict = rt.detector.check(message.text)
+    answered = guard_answers(verdict)
     try:
         async with rt.session() as session:
             patient = await patient_by_telegram(session, user.id)
             if not is_enrolled(patient):
-                if crisis:
+                if answered:
                     return  # answered by the crisis path, and nothing of a stranger is kept here
                 reply = not_enrolled_text(rt.clinic, patient, code_given=False)
             else:
@@ -37,30 +40,24 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
                 now = rt.clock.now()
                 if patient.unreachable_since is not None:
                     await reachable_again(session, patient=patient, config=rt.clinic, now=now, grace=rt.checkin_grace)
-                if crisis:
-                    # The crisis reply has gone out already; the words are kept without a cheerful "saved".
+                flag = review_flag(verdict)
+                note = None
+                if not answered and flag is None:
+                    note = await take_note(
+                        session, patient=patient, text=message.text, message_id=message.message_id, now=now
+                    )
+                if note is None:
                     await add_entry(
                         session,
                         patient_id=patient.id,
                         text=message.text,
                         message_id=message.message_id,
                         at=message.date,
+                        flag=flag,
                     )
-                    return
-                note = await take_note(
-                    session, patient=patient, text=message.text, message_id=message.message_id, now=now
-                )
-                if note is not None:
-                    reply = t("checkin.note_saved", patient.language)
-                else:
-                    await add_entry(
-                        session,
-                        patient_id=patient.id,
-                        text=message.text,
-                        message_id=message.message_id,
-                        at=message.date,
-                    )
-                    reply = t("journal.saved", patient.language)
+                if answered:
+                    return  # the crisis guard's answer stands; no cheerful "saved" after it
+                reply = t("checkin.note_saved" if note is not None else "journal.saved", patient.language)
     except SQLAlchemyError:
         log.exception("could not store message %s", message.message_id)
         reply = t("journal.not_saved")
@@ -91,8 +88,8 @@ async def other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     rt = runtime(context)
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
-    if message.caption and rt.detector.check(message.caption).crisis:
-        return  # the crisis reply is the answer
+    if message.caption and guard_answers(rt.detector.check(message.caption)):
+        return  # the crisis guard's reply is the answer
     async with rt.session() as session:
         patient = await patient_by_telegram(session, user.id)
         reply = (

@@ -11,12 +11,15 @@ from storage.models import JournalEntry
 from storage.upsert import insert_ignoring_conflicts
 
 
-async def add_entry(session: AsyncSession, *, patient_id: int, text: str, message_id: int, at: datetime) -> None:
-    """Idempotent per Telegram message, so a redelivered update is not kept twice."""
+async def add_entry(
+    session: AsyncSession, *, patient_id: int, text: str, message_id: int, at: datetime, flag: str | None = None
+) -> None:
+    """Idempotent per Telegram message, so a redelivered update is not kept twice. `flag` marks the entry for
+    the counselor's review (see `JournalEntry.flag`)."""
     await insert_ignoring_conflicts(
         session,
         JournalEntry,
-        [{"patient_id": patient_id, "text": text, "telegram_message_id": message_id, "created_at": at}],
+        [{"patient_id": patient_id, "text": text, "telegram_message_id": message_id, "created_at": at, "flag": flag}],
         key=["patient_id", "telegram_message_id"],
     )
 

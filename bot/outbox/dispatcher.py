@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -32,6 +32,9 @@ class Prepared:
     text: str
     buttons: InlineKeyboardMarkup | None = None
     priority: Priority = Priority.OUTBOX
+    # Any refusal (a 400 such as "chat not found", too) is handled as a blocked chat: for staff alerts and
+    # notices, whose kind then sends them elsewhere instead of dropping them.
+    refusal_escalates: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +108,8 @@ class Dispatcher:
         delivery = await rt.sender.send_text(
             prepared.chat_id, prepared.text, buttons=prepared.buttons, priority=prepared.priority
         )
+        if delivery.outcome is Outcome.REJECTED and prepared.refusal_escalates:
+            delivery = replace(delivery, outcome=Outcome.BLOCKED)
         async with rt.session() as session:
             row = await session.get_one(OutboxMessage, row_id)
             return await self._record(session, row, kind, delivery)  # type: ignore[arg-type]

@@ -14,8 +14,7 @@ from bot.questionnaires.render import answer_keyboard, ask, item_text, result_te
 from bot.questionnaires.service import AnswerResult, record_answer, remember_message, start_or_resume
 from bot.runtime import Runtime, runtime
 from bot.safety.detector import Verdict
-from bot.safety.handlers import alert_staff, crisis_reply, identify
-from bot.sender import Priority
+from bot.safety.respond import answer_in_crisis
 from bot.texts import t
 
 
@@ -129,6 +128,4 @@ async def _crisis(
     rt: Runtime, context: ContextTypes.DEFAULT_TYPE, user: User, chat_id: int, verdict: Verdict, excerpt: str
 ) -> None:
     """The same path as a crisis text: the patient's answer first, then the recorded, repeated staff alert."""
-    person = await identify(rt, user)
-    await rt.sender.send_text(chat_id, crisis_reply(rt.clinic, person, verdict), priority=Priority.CRISIS)
-    await alert_staff(rt, context, person, verdict, excerpt, None)
+    await answer_in_crisis(rt, context, user, chat_id, verdict, excerpt, None)

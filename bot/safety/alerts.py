@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import callbacks
 from bot.clinic import ClinicConfig
 from bot.outbox.dispatcher import Prepared, Skip
-from bot.safety.service import next_reminder, plan_round
+from bot.safety.service import next_reminder, refused
 from bot.sender import Priority
 from bot.texts import t
 from storage.models import CrisisAlert, CrisisEvent, OutboxMessage
@@ -35,6 +35,20 @@ def shorten(text: str, limit: int = EXCERPT_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _percent(score: float | None) -> str:
+    return "?" if score is None else str(round(score * 100))
+
+
+def explain(*, rule: str | None, matched: str | None, score: float | None, answer: str | None = None) -> str:
+    """Why the detector spoke, for staff: the patient's answer, the rule's words, or the model's certainty."""
+    if answer in ("yes", "call"):
+        return t(f"crisis.why.answer.{answer}", percent=_percent(score))
+    if matched and rule:
+        also = t("crisis.why.score", percent=_percent(score)) if score is not None else ""
+        return t("crisis.why.rule", matched=shorten(matched, 80), rule=rule, score=also)
+    return t("crisis.why.model", percent=_percent(score))
+
+
 async def alert_text(session: AsyncSession, config: ClinicConfig, alert: CrisisAlert) -> str:
     latest = await session.scalar(
         select(CrisisEvent).where(CrisisEvent.alert_id == alert.id).order_by(CrisisEvent.id.desc()).limit(1)
@@ -53,6 +67,9 @@ async def alert_text(session: AsyncSession, config: ClinicConfig, alert: CrisisA
         person=alert.person,
         excerpt=shorten(latest.excerpt if latest else ""),
         when=clinic_time(config, first.detected_at if first else alert.opened_at),
+        why=explain(rule=latest.rule, matched=latest.matched, score=latest.score, answer=latest.answer)
+        if latest
+        else "?",
         repeats=repeats,
     )
     if alert.acknowledged_at is not None:
@@ -81,7 +98,7 @@ class CrisisAlertMessage:
         elif alert.rounds >= 1:
             prefix = t("crisis.alert.reminder", round=alert.rounds)
         text = prefix + await alert_text(session, self._config, alert)
-        return Prepared(row.chat_id, text, ack_keyboard(alert.id), priority=Priority.ALERT)
+        return Prepared(row.chat_id, text, ack_keyboard(alert.id), priority=Priority.ALERT, refusal_escalates=True)
 
     async def on_sent(self, session: AsyncSession, row: OutboxMessage, message_id: int | None) -> None:
         alert = await session.get(CrisisAlert, row.payload.get("alert_id"), with_for_update=True)
@@ -96,14 +113,14 @@ class CrisisAlertMessage:
 
     async def on_blocked(self, session: AsyncSession, row: OutboxMessage, now: datetime) -> None:
         alert = await session.get(CrisisAlert, row.payload.get("alert_id"), with_for_update=True)
-        if alert is None or alert.acknowledged_at is not None or row.payload.get("fallback"):
+        if alert is None:
             return
-        await plan_round(
+        await refused(
             session,
             alert=alert,
+            fallback_refused=bool(row.payload.get("fallback")),
             now=now,
             staff_chat_id=self._config.clinic.staff_chat_id,
             fallback_chat_id=self._config.safety.fallback_chat_id,
             max_realerts=self._config.safety.max_realerts,
-            force_fallback=True,
         )

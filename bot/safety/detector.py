@@ -44,12 +44,14 @@ original is read again run by run to find where those words sit; should that eve
 from __future__ import annotations
 
 import enum
+import json
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cache
+from importlib.resources import files
 from itertools import accumulate
 
 from bot.safety import phrases
@@ -66,13 +68,21 @@ class Tier(enum.StrEnum):
     IMMINENT = "imminent"
     SELF_HARM = "self_harm"
     IDEATION = "ideation"
+    POSSIBLE = "possible"  # not sure enough to alert: the bot asks the patient first
 
     @property
     def severity(self) -> int:
         return _SEVERITY[self]
 
 
-_SEVERITY = {Tier.IMMINENT: 3, Tier.SELF_HARM: 2, Tier.IDEATION: 1}
+_SEVERITY = {Tier.IMMINENT: 3, Tier.SELF_HARM: 2, Tier.IDEATION: 1, Tier.POSSIBLE: 0}
+
+
+class Concern(enum.StrEnum):
+    """What a message that is not the writer's own crisis is about."""
+
+    OTHER_PERSON = "other_person"  # someone else's crisis: the writer needs to know how to help
+    PAST = "past"  # the writer's own thoughts or self-harm, over and resolved
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +91,21 @@ class Verdict:
     matched: str | None
     rule: str | None
     language: str | None
+    score: float | None = None  # the learned layer's probability of a crisis, when it was asked
+    concern: Concern | None = None
+    # What the rules saw on the way: a tier matched, someone else, a match set aside as denied, past or
+    # topic talk. The learned layer reads these as features.
+    signals: frozenset[str] = field(default=frozenset(), compare=False)
 
     @property
     def crisis(self) -> bool:
+        """The crisis path runs: a clear crisis, or a possible one the patient is asked about."""
         return self.tier is not None
+
+    @property
+    def clear(self) -> bool:
+        """Sure enough to answer with the hotlines and alert the staff at once."""
+        return self.tier is not None and self.tier is not Tier.POSSIBLE
 
 
 NO_CRISIS = Verdict(None, None, None, None)
@@ -95,24 +116,45 @@ NO_CRISIS = Verdict(None, None, None, None)
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _strippable() -> str:
-    """Combining marks and format characters (zero-width, bidi, soft hyphen, variation selectors, tags)."""
-    chars = [
-        c
-        for c in map(chr, range(0x80, 0x10000))
-        if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf")
-    ]
+def _char_class(keep: Callable[[str], bool]) -> str:
+    """A regex character class of the characters below U+10000 that `keep` accepts, as ranges."""
     ranges: list[list[int]] = []
-    for c in chars:
-        if ranges and ord(c) == ranges[-1][1] + 1:
-            ranges[-1][1] = ord(c)
+    for code in range(0x80, 0x10000):
+        if not keep(chr(code)):
+            continue
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1][1] = code
         else:
-            ranges.append([ord(c), ord(c)])
-    body = "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in ranges)
-    return body + "\U000e0000-\U000e007f\U000e0100-\U000e01ef"
+            ranges.append([code, code])
+    return "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in ranges)
 
 
-_STRIP = re.compile(f"[{_strippable()}]")
+_TAGS = "\U000e0000-\U000e007f\U000e0100-\U000e01ef"  # tag characters and variation selectors 17-256
+# Combining marks and format characters (zero-width, bidi, soft hyphen, variation selectors, tags).
+_STRIP = re.compile(
+    "["
+    + _char_class(lambda c: bool(unicodedata.combining(c)) or unicodedata.category(c) in ("Mn", "Me", "Cf"))
+    + _TAGS
+    + "]"
+)
+# Format characters alone: between two words they may be what glues them ("i\u200bwant").
+_FORMAT = re.compile("[" + _char_class(lambda c: unicodedata.category(c) == "Cf") + _TAGS + "]")
+
+
+def _confusables() -> dict[int, str]:
+    """Letters of other scripts that look like Latin ones ("і", "е", "ο"), from Unicode's confusables data."""
+    data = files("confusable_homoglyphs").joinpath("confusables.json").read_text(encoding="utf-8")
+    table: dict[int, str] = {}
+    for char, homoglyphs in json.loads(data).items():
+        if len(char) != 1 or char.isascii() or not char.isalpha():
+            continue
+        latin = next((h["c"] for h in homoglyphs if len(h["c"]) == 1 and h["c"].isascii() and h["c"].isalpha()), None)
+        if latin is not None:
+            table[ord(char)] = latin.casefold()
+    return table
+
+
+_CONFUSABLES = _confusables()
 _FOLD = str.maketrans(
     {
         "’": "'", "‘": "'", "ʼ": "'", "ʻ": "'", "`": "'", "´": "'", "′": "'", "＇": "'",
@@ -152,7 +194,7 @@ def _stream(text: str) -> str:
     """Characters folded: NFKC, casefold, no accents, marks or invisible characters, straight quotes."""
     if text.isascii():
         return text.casefold().replace("`", "'")
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_CONFUSABLES)
     text = _STRIP.sub("", unicodedata.normalize("NFD", text)).translate(_FOLD)
     return unicodedata.normalize("NFC", text)
 
@@ -317,6 +359,7 @@ class _Compiled:
     anchors: tuple[str, ...]
     guard: Guard
     unless: re.Pattern[str] | None
+    other_person: bool = False  # about someone else: a concern, not the writer's crisis
 
 
 def _compile(rule: Rule, language: str, tier: str) -> list[_Compiled]:
@@ -333,7 +376,18 @@ def _compile(rule: Rule, language: str, tier: str) -> list[_Compiled]:
         if not leads:
             raise ValueError(f"{rule_id}: give anchors for {alternative!r}")
         pattern = re.compile(" " + alternative[2:])
-        units.append(_Compiled(rule_id, Tier(tier), language, pattern, tuple(sorted(leads)), rule.guard, unless))
+        units.append(
+            _Compiled(
+                rule_id,
+                Tier(tier),
+                language,
+                pattern,
+                tuple(sorted(leads)),
+                rule.guard,
+                unless,
+                other_person=rule.name == "other_person",
+            )
+        )
     return units
 
 
@@ -413,7 +467,14 @@ class Detector:
         self._anchors = re.compile(" (?=(" + _trie(by_anchor) + "))")
 
     def check(self, text: str) -> Verdict:
-        return self._check(text, prefilter=True)
+        verdict = self._check(text, prefilter=True)
+        if _FORMAT.search(text):
+            # An invisible character between two words glues them once stripped ("i\u200bwant"); inside a word
+            # it splits it when read as a space ("su\u200bicide"). Both readings are tried; the graver wins.
+            spaced = self._check(_FORMAT.sub(" ", text), prefilter=True)
+            if _gravity(spaced) > _gravity(verdict):
+                return spaced
+        return verdict
 
     def _check(self, text: str, *, prefilter: bool) -> Verdict:
         read, tail_shift = _cap(text)
@@ -436,6 +497,10 @@ class Detector:
         else:
             candidates = range(len(self._rules))
         context: _Context | None = None
+        # The writer's own crisis wins; else someone else's, else a resolved past the guards set aside.
+        concern: Verdict | None = None
+        others: list[tuple[int, int]] = []  # words about someone else ("my friend said she wants to die")
+        signals: set[str] = set()
         for index in candidates:
             rule = self._rules[index]
             for match in rule.pattern.finditer(key):
@@ -446,11 +511,32 @@ class Detector:
                 last = key.count(" ", 0, end) - 1
                 if rule.guard is not Guard.NONE:
                     context = context or _Context(stream, key)
-                    if context.set_aside(rule.guard, first, last, key[end:]):
+                    reason = context.set_aside(rule.guard, first, last, key[end:])
+                    if reason is not None:
+                        signals.add(reason.value)
+                    if reason is _Aside.PAST and concern is None:
+                        excerpt = _excerpt(text, read, tail_shift, stream, words, first, last)
+                        concern = Verdict(None, excerpt, rule.id, rule.language, concern=Concern.PAST)
+                    if reason is not None:
                         continue
-                excerpt = _excerpt(text, read, tail_shift, stream, words, first, last)
-                return Verdict(rule.tier, excerpt, rule.id, rule.language)
-        return NO_CRISIS
+                if not rule.other_person:
+                    if any(start <= first and last <= stop for start, stop in others):
+                        continue
+                    excerpt = _excerpt(text, read, tail_shift, stream, words, first, last)
+                    signals.add(rule.tier.value)
+                    return Verdict(rule.tier, excerpt, rule.id, rule.language, signals=frozenset(signals))
+                others.append((first, last))
+                signals.add(Concern.OTHER_PERSON.value)
+                if concern is None or concern.concern is not Concern.OTHER_PERSON:
+                    excerpt = _excerpt(text, read, tail_shift, stream, words, first, last)
+                    concern = Verdict(None, excerpt, rule.id, rule.language, concern=Concern.OTHER_PERSON)
+        if concern is not None:
+            return replace(concern, signals=frozenset(signals))
+        return replace(NO_CRISIS, signals=frozenset(signals)) if signals else NO_CRISIS
+
+
+def _gravity(verdict: Verdict) -> int:
+    return -1 if verdict.tier is None else verdict.tier.severity
 
 
 @cache
@@ -488,6 +574,12 @@ def _with_breaks(marked: list[str], key_words: list[str]) -> list[str] | None:
     return out
 
 
+class _Aside(enum.Enum):
+    DENIED = "denied"
+    PAST = "resolved_past"
+    TOPIC = "topic"
+
+
 class _Context:
     """The key's words with the message's sentence ("|") and comma (",") breaks between them, built only
     when a guarded rule has matched."""
@@ -500,13 +592,16 @@ class _Context:
         self.tokens = tokens
         self.word_at = [i for i, token in enumerate(tokens) if token not in ("|", ",")]
 
-    def set_aside(self, guard: Guard, first: int, last: int, after: str) -> bool:
+    def set_aside(self, guard: Guard, first: int, last: int, after: str) -> _Aside | None:
+        """Why a guarded match does not count, or None when it does."""
         start = self.word_at[first]
-        if self._denied(start) or self._resolved_past(start, after):
-            return True
-        if guard is not Guard.TOPIC:
-            return False
-        return bool(_TOPIC_AFTER.match(after)) or self._topic_talk(start, self.word_at[last] + 1)
+        if self._denied(start):
+            return _Aside.DENIED
+        if self._resolved_past(start, after):
+            return _Aside.PAST
+        if guard is Guard.TOPIC and (_TOPIC_AFTER.match(after) or self._topic_talk(start, self.word_at[last] + 1)):
+            return _Aside.TOPIC
+        return None
 
     def _back(self, start: int) -> list[str]:
         """Tokens before `start` in its sentence, nearest first."""

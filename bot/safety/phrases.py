@@ -179,6 +179,21 @@ RULES: dict[str, dict[str, list[Rule]]] = {
     "en": {
         IMMINENT: [
             Rule(
+                # Someone else's act under way: the writer needs to know how to help, at once.
+                "other_person",
+                r"\b(?:"
+                + _OTHERS_EN
+                + r")\b.{0,40}\b(?:took|has taken|swallowed|downed) (?:all|all of|a whole bottle of|"
+                r"the whole bottle of|a bottle of|the whole pack of|a whole pack of|too many|a lot of|a bunch of|"
+                r"a handful of|loads of|dozens of|everything in) (?:of )?(?:his |her |their |the |those |these )?(?:"
+                + _PILLS
+                + r"|medicine cabinet)\b|\b(?:she|he|they|"
+                + _OTHERS_EN
+                + r") (?:just |has |have )?(?:overdosed|odd|"
+                r"taken an overdose|took an overdose)\b",
+                unless=_ROUTINE,
+            ),
+            Rule(
                 "plan_time",
                 r"\b(?:(?:im |i am |im just )?(?:going to|gonna|about to|ready to)|i will|i'll|i shall) "
                 + _ACT_EN
@@ -237,11 +252,11 @@ RULES: dict[str, dict[str, list[Rule]]] = {
                 "overdose_taken",
                 r"\b(?:took|taken|swallowed|downed|necked) (?:all|all of|a whole bottle of|the whole bottle of|a bottle of|"
                 r"the whole pack of|a whole pack of|too many|a lot of|a bunch of|a handful of|loads of|dozens of|"
-                r"everything in) (?:my |the |of my |those |these |his |her |their |your |of his |of her |of their )?(?:"
+                r"everything in) (?:my |the |of my |those |these |your )?(?:"
                 + _PILLS
                 + r"|medicine cabinet|pill box)\b"
                 r"|\b(?:took|taken|swallowed) \d{2,} (?:of (?:my|the|those|these) )?(?:\w+ )?" + _PILLS + r"\b"
-                r"|\b(?:i |ive |i have |just |she |he |they )(?:overdosed|od|odd|taken an overdose|took an overdose)\b",
+                r"|\b(?:i |ive |i have |just )(?:overdosed|od|odd|taken an overdose|took an overdose)\b",
                 unless=_ROUTINE,
             ),
             Rule(

@@ -11,7 +11,7 @@ token answers 401, an unknown method 404, both as Telegram's error JSON. Impleme
 polling; a newer poll ends an older one with 409), setWebhook (updates are POSTed to the URL), deleteWebhook,
 getWebhookInfo, set/get/deleteMyCommands, sendMessage, sendPhoto, sendDocument, sendChatAction,
 editMessageText, editMessageCaption, editMessageReplyMarkup, deleteMessage(s), answerCallbackQuery, getChat,
-getFile (downloads under ``/file/bot<TOKEN>/<path>``), set/getMyName, set/getMyDescription,
+getChatMember, getFile (downloads under ``/file/bot<TOKEN>/<path>``), set/getMyName, set/getMyDescription,
 set/getMyShortDescription, set/getChatMenuButton, close, logOut. parse_mode HTML, MarkdownV2 and Markdown are
 parsed into entities, and malformed markup is rejected, as Telegram does.
 
@@ -27,7 +27,8 @@ loopback only:
   ``wait_for_edit(chat_id, message_id)``, ``wait_for_answer(query_id)``, ``wait_update_consumed(id | "all")``,
   ``wait_until_idle()``. A timeout raises TimeoutError describing what the bot has sent.
 * Failures: ``fail_next(method, status=..., retry_after=..., chat_id=..., times=..., description=...)``,
-  ``block_chat(id)``, ``unblock_chat(id)``, ``set_down(bool)``, ``reset()``.
+  ``block_chat(id)``, ``unblock_chat(id)``, ``forget_chat(id)`` (400 chat not found), ``set_down(bool)``,
+  ``reset()``.
 
 Over HTTP: ``POST /control/<name>`` with the keyword arguments as a JSON object calls any of the playing,
 waiting (except wait_for) and failure methods above (``data_base64`` for file bytes) and answers
@@ -221,6 +222,7 @@ class BotApiStandIn:
         # Failures.
         self._failures: list[Failure] = []
         self._blocked: set[int] = set()
+        self._missing: set[int] = set()  # chats that do not exist (a mistyped id, a deleted group)
         self._down = False
         self._methods: dict[str, tuple[str, _Handler]] = {
             name.lower(): (name, handler)
@@ -244,6 +246,7 @@ class BotApiStandIn:
                 "deleteMessages": self._delete_messages,
                 "answerCallbackQuery": self._answer_callback_query,
                 "getChat": self._get_chat,
+                "getChatMember": self._get_chat_member,
                 "getFile": self._get_file,
                 "setMyName": self._bot_text_setter("name"),
                 "getMyName": self._bot_text_getter("name"),
@@ -417,6 +420,10 @@ class BotApiStandIn:
                 if failure.remaining <= 0:
                     self._failures.remove(failure)
                 raise failure.error()
+        if chat_id in self._missing and (
+            method.lower().startswith(_CHAT_BOUND_PREFIXES) or method.startswith("getChat")
+        ):
+            raise bad_request("chat not found")
         if chat_id in self._blocked and method.lower().startswith(_CHAT_BOUND_PREFIXES):
             if chat_id > 0:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
@@ -882,6 +889,10 @@ class BotApiStandIn:
     def unblock_chat(self, chat_id: int) -> None:
         self._blocked.discard(chat_id)
 
+    def forget_chat(self, chat_id: int) -> None:
+        """The chat does not exist: every request about it answers 400 "chat not found"."""
+        self._missing.add(chat_id)
+
     def set_down(self, down: bool = True) -> None:
         """While down, every Bot API request answers 502 Bad Gateway."""
         self._down = down
@@ -896,6 +907,7 @@ class BotApiStandIn:
         self._answers.clear()
         self._failures.clear()
         self._blocked.clear()
+        self._missing.clear()
         self._down = False
         self._bump()
 
@@ -1109,7 +1121,8 @@ class BotApiStandIn:
 
     async def _get_chat(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = self._target_chat(params)
-        if chat_id not in self._last_message_id and chat_id not in self._users:
+        # Groups exist unless forgotten; a private chat exists once its user has written to the bot.
+        if chat_id > 0 and chat_id not in self._last_message_id and chat_id not in self._users:
             raise bad_request("chat not found")
         full = self._chat(chat_id)
         full.update(
@@ -1124,6 +1137,25 @@ class BotApiStandIn:
             },
         )
         return full
+
+    async def _get_chat_member(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The bot is a member of every group it was not removed from (block_chat); users are themselves."""
+        chat_id = self._target_chat(params)
+        user_id = params.get("user_id")
+        if not isinstance(user_id, int):
+            raise bad_request("user_id is empty")
+        if chat_id > 0:
+            if chat_id != user_id and user_id != self.bot_user["id"]:
+                raise bad_request("user not found")
+            user = self.bot_user if user_id == self.bot_user["id"] else self._chat(chat_id) | {"is_bot": False}
+            return {"status": "member", "user": user}
+        if user_id == self.bot_user["id"]:
+            return {
+                "status": "kicked" if chat_id in self._blocked else "member",
+                "user": self.bot_user,
+                "until_date": 0,
+            }
+        return {"status": "member", "user": {"id": user_id, "is_bot": False, "first_name": "Test"}}
 
     async def _send_chat_action(self, params: dict[str, Any]) -> bool:
         self._target_chat(params)

@@ -13,13 +13,15 @@ from bot.safety.detector import (
     HEAD_CHARS,
     NO_CRISIS,
     TAIL_CHARS,
+    Concern,
     Detector,
     Tier,
     Verdict,
     default_detector,
     normalise,
 )
-from tests.safety.corpus import evaluate, load
+from bot.safety.corpus import load
+from bot.safety.evaluation import Counts
 
 
 @pytest.fixture(scope="module")
@@ -214,9 +216,14 @@ def test_saving_pills_is_imminent(detector: Detector) -> None:
 
 
 def test_past_ideation_fires_unless_clearly_resolved(detector: Detector) -> None:
-    assert detector.check("I used to want to die, now I'm better") == NO_CRISIS
-    assert detector.check("früher wollte ich sterben, jetzt geht es mir besser") == NO_CRISIS
-    assert detector.check("avant je voulais mourir, maintenant ça va beaucoup mieux") == NO_CRISIS
+    for text in (
+        "I used to want to die, now I'm better",
+        "früher wollte ich sterben, jetzt geht es mir besser",
+        "avant je voulais mourir, maintenant ça va beaucoup mieux",
+    ):
+        verdict = detector.check(text)
+        assert (verdict.crisis, verdict.concern) == (False, Concern.PAST), text
+        assert verdict.matched and verdict.rule, text
     assert detector.check("I used to want to die").tier is Tier.IDEATION
     assert detector.check("used to want to die. some days I still do").tier is Tier.IDEATION
     assert detector.check("I used to want to die and lately it's creeping back").tier is Tier.IDEATION
@@ -230,15 +237,37 @@ def test_past_ideation_fires_unless_clearly_resolved(detector: Detector) -> None
         ("mi amiga dice que se quiere morir", "es.ideation.other_person"),
         ("mein Sohn sagt, er will sich umbringen", "de.ideation.other_person"),
         ("ma fille m'a dit qu'elle voulait mourir", "fr.ideation.other_person"),
+        ("my sister just texted that she took a bunch of pills", "en.imminent.other_person"),
+        ("he overdosed last night, I'm at the hospital", "en.imminent.other_person"),
     ],
 )
-def test_someone_else(detector: Detector, text: str, rule: str) -> None:
+def test_someone_else_is_a_concern_not_the_writers_crisis(detector: Detector, text: str, rule: str) -> None:
     verdict = detector.check(text)
-    assert (verdict.tier, verdict.rule) == (Tier.IDEATION, rule)
+    assert (verdict.crisis, verdict.concern, verdict.rule) == (False, Concern.OTHER_PERSON, rule)
 
 
-def test_someone_elses_act_under_way_is_imminent(detector: Detector) -> None:
-    assert detector.check("my sister just texted that she took a bunch of pills").tier is Tier.IMMINENT
+def test_the_writers_own_crisis_beside_someone_elses_wins(detector: Detector) -> None:
+    verdict = detector.check("my friend said she wants to die. honestly I want to die too")
+    assert (verdict.tier, verdict.concern, verdict.rule) == (Tier.IDEATION, None, "en.ideation.want_to_die")
+    assert detector.check("I took a bunch of pills").tier is Tier.IMMINENT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i\u200bwant to die",  # a zero-width space glues two words
+        "i\u2060want\u200bto\u200ddie",
+        "I want to d\u0456e",  # Cyrillic i
+        "\u0456 want to die",
+        "I w\u0430nt to di\u0435",  # Cyrillic a and e
+        "I want to kill mys\u0435lf",
+        "su\u200bicidal thoughts again",  # a zero-width space inside a word
+        "ich w\u0456ll sterben",
+        "quiero mor\u0456rme",
+    ],
+)
+def test_disguised_spellings(detector: Detector, text: str) -> None:
+    assert detector.check(text).crisis, text
 
 
 # --- Each language ------------------------------------------------------------------------------------------
@@ -442,25 +471,26 @@ def test_a_crisis_among_idioms_still_fires(
 # --- The corpus ---------------------------------------------------------------------------------------------
 
 
-def test_corpus_is_broad() -> None:
-    examples = load()
-    assert len(examples) >= 1000
-    for language in ("en", "es", "de", "fr"):
-        for label in ("none", "imminent", "self_harm", "ideation"):
-            assert sum(e.language == language and e.label == label for e in examples) >= 10, (language, label)
+def rules_batch() -> list:
+    """The batch the rules were written from: a regression check on them, not a figure of merit."""
+    return [e for e in load() if e.batch == "w0"]
 
 
-def test_corpus_bars() -> None:
-    examples = load()
-    figures, confusion = evaluate(default_detector(), examples)
+def test_the_rules_still_catch_what_they_were_written_from() -> None:
+    detector = default_detector()
     for group in ("all", "en", "es", "de", "fr"):
-        assert figures[group].recall >= 0.95, (group, figures[group])
-        assert figures[group].precision >= 0.85, (group, figures[group])
-    missed_imminent = [
-        e.text for e in examples if e.label == "imminent" and not default_detector().check(e.text).crisis
-    ]
+        counts = Counts()
+        for e in rules_batch():
+            if group in ("all", e.language):
+                counts.add(crisis=e.crisis, flagged=detector.check(e.text).clear)
+        assert counts.recall is not None and counts.recall >= 0.95, (group, counts)
+        assert counts.precision is not None and counts.precision >= 0.85, (group, counts)
+    missed_imminent = [e.text for e in rules_batch() if e.label == "imminent" and not detector.check(e.text).crisis]
     assert missed_imminent == []
-    assert confusion[("imminent", "none")] == 0
+    wrong_concern = [
+        e.text for e in rules_batch() if e.label == "other_person" and detector.check(e.text).concern != "other_person"
+    ]
+    assert wrong_concern == []
 
 
 def test_a_sentence_break_stops_a_denial_even_after_letters_spelled_out() -> None:

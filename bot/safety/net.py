@@ -1,0 +1,99 @@
+"""The crisis net: the rules and the learned layer together give one verdict.
+
+* A rule match on the writer's own crisis is a crisis, its tier from the rule — unless the learned layer is
+  all but certain that the words are about the past or about someone else (see `VETO`).
+* Else a crisis probability at or above `ALERT` is a crisis, its tier the likeliest one.
+* Else someone else's crisis or a resolved past (from a rule, or the learned layer's likeliest class).
+* Else a probability at or above `POSSIBLE` is a possible crisis: the bot asks the patient first.
+
+The thresholds are chosen from `bench/crisis_detector.py`, on authors the model was not trained on.
+Until the learned layer is loaded (or when it cannot be), the rules alone decide.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from dataclasses import replace
+
+from bot.safety.detector import Concern, Detector, Tier, Verdict
+from bot.safety.model import CrisisModel, Prediction, load_packaged
+
+log = logging.getLogger(__name__)
+
+ALERT = 0.5  # crisis probability from which staff are alerted at once
+POSSIBLE = 0.3  # from here up to ALERT the bot asks the patient first
+POSSIBLE_IMMINENT = 0.1  # ... and from this probability of the imminent tier alone: the costliest to miss
+VETO = 0.5  # how sure the learned layer must be that a rule's words are about the past or someone else
+MODEL_RULE = "model"  # rule ids of the learned layer's verdicts: "model.<likeliest tier>"
+CACHE_SIZE = 512
+_CONCERNS = frozenset(concern.value for concern in Concern)
+
+
+class SafetyNet:
+    def __init__(self, rules: Detector, model: CrisisModel | None = None) -> None:
+        self.rules = rules
+        self.model = model
+        # The crisis guard and the journal both read the same message: it is judged once.
+        self._recent: OrderedDict[str, Verdict] = OrderedDict()
+
+    @property
+    def learned(self) -> bool:
+        return self.model is not None
+
+    def attach(self, model: CrisisModel | None) -> None:
+        self.model = model
+        self._recent.clear()
+
+    async def load(self) -> None:
+        """Read the packaged model in a worker thread; the rules keep deciding until it is there."""
+        self.attach(await asyncio.to_thread(load_packaged))
+
+    def check(self, text: str) -> Verdict:
+        verdict = self._recent.get(text)
+        if verdict is None:
+            verdict = self._judge(text)
+            self._recent[text] = verdict
+            if len(self._recent) > CACHE_SIZE:
+                self._recent.popitem(last=False)
+        return verdict
+
+    def _judge(self, text: str) -> Verdict:
+        ruled = self.rules.check(text)
+        if self.model is None:
+            return ruled
+        try:
+            prediction = self.model.predict(text, ruled.signals)
+        except Exception:  # the rules' verdict stands whatever happens to the model
+            log.exception("the learned layer failed on a message; the rules decide")
+            return ruled
+        return combine(ruled, prediction)
+
+
+def combine(
+    ruled: Verdict,
+    prediction: Prediction,
+    *,
+    alert: float = ALERT,
+    possible: float = POSSIBLE,
+    possible_imminent: float = POSSIBLE_IMMINENT,
+    veto: float = VETO,
+) -> Verdict:
+    score = round(prediction.crisis, 3)
+    likeliest = prediction.label
+    if ruled.clear:
+        vetoed = likeliest in _CONCERNS and prediction.probabilities[likeliest] >= veto
+        if not vetoed:
+            return replace(ruled, score=score)
+        return replace(ruled, tier=None, score=score, concern=Concern(likeliest))
+    rule = f"{MODEL_RULE}.{prediction.tier}"
+    if prediction.crisis >= alert:
+        return Verdict(Tier(prediction.tier), None, rule, None, score=score)
+    if ruled.concern is not None:
+        return replace(ruled, score=score)
+    if likeliest in _CONCERNS:
+        return Verdict(None, None, MODEL_RULE, None, score=score, concern=Concern(likeliest))
+    if prediction.crisis >= possible or prediction.probabilities[Tier.IMMINENT] >= possible_imminent:
+        return Verdict(Tier.POSSIBLE, None, rule, None, score=score)
+    return Verdict(None, None, None, None, score=score)

@@ -1,0 +1,145 @@
+"""Answering a person in crisis and alerting the staff: shared by crisis texts, questionnaire answers and a
+"yes" to the bot's question. The person's answer never waits on the database."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import User
+from telegram.ext import ContextTypes
+
+from bot.clinic import ClinicConfig
+from bot.patients import patient_by_telegram
+from bot.runtime import DISPATCHER_KEY, Runtime
+from bot.safety.alerts import ack_keyboard, alert_text, explain, shorten
+from bot.safety.detector import Tier, Verdict
+from bot.safety.hotlines import render_hotlines
+from bot.safety.service import Person, plan_round, record_crisis
+from bot.sender import Priority
+from bot.texts import t
+from storage.models import PatientStatus
+
+log = logging.getLogger(__name__)
+
+# The patient's answer must not wait on a slow or broken database for longer than this.
+LOOKUP_SECONDS = 1.5
+STORED_EXCERPT_CHARS = 1000
+
+
+def telegram_name(user: User) -> str:
+    name = " ".join(part for part in (user.first_name, user.last_name) if part)
+    return f"{name} @{user.username}" if user.username else name
+
+
+async def identify(rt: Runtime, user: User) -> Person:
+    """The patient behind a Telegram account, or a stranger when unknown or the database cannot say."""
+    stranger = Person(user.id, t("crisis.person.stranger", name=telegram_name(user), id=user.id))
+    try:
+        async with asyncio.timeout(LOOKUP_SECONDS), rt.session() as session:
+            patient = await patient_by_telegram(session, user.id)
+    except Exception:  # the answer goes out whatever the database does
+        log.exception("patient lookup failed during a crisis reply; answering with the clinic's lines")
+        return stranger
+    if patient is None or patient.status is PatientStatus.INVITED:
+        return stranger
+    return Person(
+        user.id,
+        t("crisis.person.patient", id=patient.id, name=patient.display_name),
+        patient_id=patient.id,
+        country=patient.country,
+        language=patient.language,
+    )
+
+
+def crisis_reply(config: ClinicConfig, person: Person, verdict: Verdict) -> str:
+    imminent = verdict.tier is Tier.IMMINENT
+    hotlines = render_hotlines(config, person.country, person.language, emergency_first=imminent)
+    team_told = person.patient_id is not None and config.clinic.staff_chat_id is not None
+    return t(
+        "crisis.reply.imminent" if imminent else "crisis.reply",
+        person.language,
+        hotlines=hotlines,
+        team=t("crisis.team", person.language) if team_told else "",
+    )
+
+
+async def answer_in_crisis(
+    rt: Runtime,
+    context: ContextTypes.DEFAULT_TYPE,
+    user: User,
+    chat_id: int,
+    verdict: Verdict,
+    words: str,
+    message_id: int | None,
+    *,
+    reply: str | None = None,
+    answer: str | None = None,
+) -> None:
+    """The crisis path: the person's answer first (the crisis reply unless `reply` is given), then the
+    recorded, repeated staff alert."""
+    person = await identify(rt, user)
+    text = reply if reply is not None else crisis_reply(rt.clinic, person, verdict)
+    await rt.sender.send_text(chat_id, text, priority=Priority.CRISIS)
+    await alert_staff(rt, context, person, verdict, words, message_id, answer=answer)
+
+
+async def alert_staff(
+    rt: Runtime,
+    context: ContextTypes.DEFAULT_TYPE,
+    person: Person,
+    verdict: Verdict,
+    words: str,
+    message_id: int | None,
+    *,
+    answer: str | None = None,
+) -> None:
+    safety = rt.clinic.safety
+    try:
+        async with rt.session() as session:
+            alert, send_now = await record_crisis(
+                session,
+                person=person,
+                verdict=verdict,
+                excerpt=shorten(words, STORED_EXCERPT_CHARS),
+                message_id=message_id,
+                now=rt.clock.now(),
+                answer=answer,
+            )
+            row_id = None
+            if send_now:
+                row_id = await plan_round(
+                    session,
+                    alert=alert,
+                    now=rt.clock.now(),
+                    staff_chat_id=rt.clinic.clinic.staff_chat_id,
+                    fallback_chat_id=safety.fallback_chat_id,
+                    max_realerts=safety.max_realerts,
+                )
+            updated = await alert_text(session, rt.clinic, alert)
+            shown = [(chat_id, msg_id) for chat_id, msg_id in alert.staff_messages]
+            alert_id = alert.id
+    except Exception:
+        log.exception("could not record a crisis event; alerting staff directly")
+        await unrecorded_alert(rt, person, verdict, words, answer=answer)
+        return
+    if row_id is not None:
+        await context.application.bot_data[DISPATCHER_KEY].deliver_now(row_id)
+    for chat_id, msg_id in shown:
+        await rt.sender.edit_text(chat_id, msg_id, updated, buttons=ack_keyboard(alert_id))
+
+
+async def unrecorded_alert(rt: Runtime, person: Person, verdict: Verdict, words: str, *, answer: str | None) -> None:
+    """Without a database the alert cannot be repeated: it goes to the staff chat, else to the fallback."""
+    chats = [c for c in (rt.clinic.clinic.staff_chat_id, rt.clinic.safety.fallback_chat_id) if c is not None]
+    text = t(
+        "crisis.alert.unrecorded",
+        tier=t(f"crisis.tier.{verdict.tier}"),
+        person=person.label,
+        excerpt=shorten(words),
+        why=explain(rule=verdict.rule, matched=verdict.matched, score=verdict.score, answer=answer),
+    )
+    for chat_id in chats:
+        if (await rt.sender.send_text(chat_id, text, priority=Priority.CRISIS)).ok:
+            return
+    log.critical("a crisis alert reached no one: no staff chat or fallback configured, or both refused it")
