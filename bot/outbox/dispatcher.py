@@ -49,7 +49,9 @@ class MessageKind(Protocol):
 
     async def on_sent(self, session: AsyncSession, row: OutboxMessage, message_id: int | None) -> None: ...
 
-    async def on_blocked(self, session: AsyncSession, row: OutboxMessage, now: datetime) -> None: ...
+    async def on_blocked(self, session: AsyncSession, row: OutboxMessage, now: datetime) -> int | None:
+        """The chat refused the message for good; returns an outbox row to send at once instead, if any."""
+        ...
 
 
 def backoff(attempts: int) -> timedelta:
@@ -112,9 +114,14 @@ class Dispatcher:
             delivery = replace(delivery, outcome=Outcome.BLOCKED)
         async with rt.session() as session:
             row = await session.get_one(OutboxMessage, row_id)
-            return await self._record(session, row, kind, delivery)  # type: ignore[arg-type]
+            status, instead = await self._record(session, row, kind, delivery)  # type: ignore[arg-type]
+        if instead is not None:  # a staff alert refused: its fallback goes out now, not at the next tick
+            await self.deliver_now(instead)
+        return status
 
-    async def _record(self, session: AsyncSession, row: OutboxMessage, kind: MessageKind, delivery: Delivery) -> str:
+    async def _record(
+        self, session: AsyncSession, row: OutboxMessage, kind: MessageKind, delivery: Delivery
+    ) -> tuple[str, int | None]:
         now = self._rt.clock.now()
         row.last_error = delivery.error
         if delivery.outcome is Outcome.SENT:
@@ -122,14 +129,13 @@ class Dispatcher:
             row.sent_at = now
             row.telegram_message_id = delivery.message_id
             await kind.on_sent(session, row, delivery.message_id)
-            return "sent"
+            return "sent", None
         if delivery.outcome is Outcome.RETRY and row.attempts < MAX_ATTEMPTS:
             wait = timedelta(seconds=delivery.retry_after) if delivery.retry_after else backoff(row.attempts)
             row.status = OutboxStatus.PENDING
             row.next_attempt_at = now + wait
-            return "retry"
+            return "retry", None
         row.status = OutboxStatus.FAILED
         if delivery.outcome is Outcome.BLOCKED:
-            await kind.on_blocked(session, row, now)
-            return "blocked"
-        return "failed"
+            return "blocked", await kind.on_blocked(session, row, now)
+        return "failed", None

@@ -111,11 +111,11 @@ class CrisisAlertMessage:
         if alert.acknowledged_at is None:
             alert.next_alert_at = next_reminder(row.sent_at or alert.last_event_at, self._config.safety.ack_minutes)
 
-    async def on_blocked(self, session: AsyncSession, row: OutboxMessage, now: datetime) -> None:
+    async def on_blocked(self, session: AsyncSession, row: OutboxMessage, now: datetime) -> int | None:
         alert = await session.get(CrisisAlert, row.payload.get("alert_id"), with_for_update=True)
         if alert is None:
-            return
-        await refused(
+            return None
+        return await refused(
             session,
             alert=alert,
             fallback_refused=bool(row.payload.get("fallback")),

@@ -93,6 +93,11 @@ class Fold:
         return sum(1 for s in items if not s.combined.crisis and s.combined.concern == Concern(label)) / len(items)
 
 
+def fold_of(batch: str) -> str:
+    """Batches are held out in pairs of a crisis batch and an everyday one: "w1" and "d1" make fold "1"."""
+    return batch[1:]
+
+
 def folds(
     examples: Sequence[Example],
     rules: Detector,
@@ -101,17 +106,18 @@ def folds(
     held_out: Iterable[str] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> list[Fold]:
-    """One fold per author batch but the rules' own: the learned layer trained without it, then scored on it."""
-    batches = sorted(held_out or {e.batch for e in examples if e.batch != RULES_BATCH})
+    """One fold per author number but the rules' own batch: the learned layer trained without the fold's
+    batches, then scored on them."""
+    names = sorted(held_out or {fold_of(e.batch) for e in examples if e.batch != RULES_BATCH})
     result = []
-    for batch in batches:
+    for name in names:
         if progress:
-            progress(batch)
-        model = train([e for e in examples if e.batch != batch], spec)
-        test = [e for e in examples if e.batch == batch]
+            progress(name)
+        model = train([e for e in examples if e.batch == RULES_BATCH or fold_of(e.batch) != name], spec)
+        test = [e for e in examples if e.batch != RULES_BATCH and fold_of(e.batch) == name]
         ruled = [rules.check(e.text) for e in test]
         predictions = model.predict_many([e.text for e in test], [r.signals for r in ruled])
-        fold = Fold(batch)
+        fold = Fold(name)
         for example, verdict, prediction in zip(test, ruled, predictions, strict=True):
             fold.scored.append(Scored(example, verdict, prediction, combine(verdict, prediction)))
         result.append(fold)

@@ -17,7 +17,7 @@ import logging
 from collections import OrderedDict
 from dataclasses import replace
 
-from bot.safety.detector import Concern, Detector, Tier, Verdict
+from bot.safety.detector import Concern, Detector, Tier, Verdict, normalise
 from bot.safety.model import CrisisModel, Prediction, load_packaged
 
 log = logging.getLogger(__name__)
@@ -28,6 +28,7 @@ POSSIBLE_IMMINENT = 0.1  # ... and from this probability of the imminent tier al
 VETO = 0.5  # how sure the learned layer must be that a rule's words are about the past or someone else
 MODEL_RULE = "model"  # rule ids of the learned layer's verdicts: "model.<likeliest tier>"
 CACHE_SIZE = 512
+MIN_WORDS = 2
 _CONCERNS = frozenset(concern.value for concern in Concern)
 
 
@@ -61,14 +62,23 @@ class SafetyNet:
 
     def _judge(self, text: str) -> Verdict:
         ruled = self.rules.check(text)
-        if self.model is None:
+        words = _words_for_model(text)
+        if self.model is None or words is None:
             return ruled
         try:
-            prediction = self.model.predict(text, ruled.signals)
+            prediction = self.model.predict(words, ruled.signals)
         except Exception:  # the rules' verdict stands whatever happens to the model
             log.exception("the learned layer failed on a message; the rules decide")
             return ruled
         return combine(ruled, prediction)
+
+
+def _words_for_model(text: str) -> str | None:
+    """What the learned layer reads: a command's arguments rather than the command ("/start CODE" is a code,
+    not words), and nothing shorter than two words, too little to learn from; the rules read everything."""
+    if text.startswith("/"):
+        text = text.partition(" ")[2]
+    return text if len(normalise(text).split()) >= MIN_WORDS else None
 
 
 def combine(

@@ -12,6 +12,7 @@ import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
 from telegram.ext import ContextTypes
@@ -190,13 +191,13 @@ class PossibleUnanswered:
                 flag=f"possible:{UNANSWERED}",
             )
 
-    async def on_blocked(self, session: AsyncSession, row: OutboxMessage, now: datetime) -> None:
-        """The staff chat refused the notice: the fallback contact gets it instead."""
+    async def on_blocked(self, session: AsyncSession, row: OutboxMessage, now: datetime) -> int | None:
+        """The staff chat refused the notice: the fallback contact gets it instead, at once."""
         fallback = self._config.safety.fallback_chat_id
         if fallback is None or row.chat_id == fallback:
             log.error("a notice about an unanswered possible crisis reached no one (outbox row %s)", row.id)
-            return
-        planned = outbox.Planned(
-            key=f"{row.idempotency_key}:fallback", kind=POSSIBLE_KIND, due_at=now, chat_id=fallback, payload=row.payload
-        )
+            return None
+        key = f"{row.idempotency_key}:fallback"
+        planned = outbox.Planned(key=key, kind=POSSIBLE_KIND, due_at=now, chat_id=fallback, payload=row.payload)
         await outbox.enqueue(session, [planned], now=now)
+        return await session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key))

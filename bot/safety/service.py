@@ -262,11 +262,11 @@ async def refused(
     staff_chat_id: int | None,
     fallback_chat_id: int | None,
     max_realerts: int,
-) -> None:
-    """A chat refused the alert: the fallback gets it at once; with nowhere left, it stays open and is tried
-    again in `REFUSED_RETRY`, loudly."""
+) -> int | None:
+    """A chat refused the alert: the fallback gets it at once (the outbox row to send is returned); with nowhere
+    left, it stays open and is tried again in `REFUSED_RETRY`, loudly."""
     if alert.acknowledged_at is not None:
-        return
+        return None
     if fallback_refused:
         alert.escalated_at = None  # the fallback may be tried again in a later round
     else:
@@ -280,7 +280,7 @@ async def refused(
             force_fallback=True,
         )
         if queued is not None:
-            return
+            return queued
     log.error(
         "crisis alert %s was refused and has nowhere else to go; trying again in %s (check staff_chat_id and "
         "fallback_chat_id with `moodbot doctor`)",
@@ -288,6 +288,7 @@ async def refused(
         REFUSED_RETRY,
     )
     alert.next_alert_at = now + REFUSED_RETRY
+    return None
 
 
 def next_reminder(now: datetime, ack_minutes: int) -> datetime:

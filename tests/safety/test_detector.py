@@ -9,6 +9,7 @@ from hypothesis import example as case
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.safety.corpus import load
 from bot.safety.detector import (
     HEAD_CHARS,
     NO_CRISIS,
@@ -20,7 +21,6 @@ from bot.safety.detector import (
     default_detector,
     normalise,
 )
-from bot.safety.corpus import load
 from bot.safety.evaluation import Counts
 
 
