@@ -434,6 +434,10 @@ _NOT_A_DENIAL = {(fold_pattern(a), fold_pattern(b)) for a, b in (p.split() for p
 _PAST = _words_of(phrases.PAST)
 _RESOLVED = re.compile(fold_pattern(phrases.RESOLVED))
 _BACK_AGAIN = re.compile(fold_pattern(phrases.BACK_AGAIN))
+_PAST_ANCHOR = re.compile(fold_pattern(phrases.PAST_ANCHOR))
+_CONTRAST = re.compile(fold_pattern(phrases.CONTRAST))
+PAST_LOOKBACK = 160  # characters of the key before a phrase where a time in the past is looked for
+PAST_LOOKAHEAD = 40  # ... and after it ("I wrote a goodbye letter in 2018")
 _TOPIC_CONTEXT = _words_of(phrases.TOPIC_CONTEXT)
 _TOPIC_AFTER = re.compile(fold_pattern(phrases.TOPIC_AFTER))
 
@@ -511,7 +515,9 @@ class Detector:
                 last = key.count(" ", 0, end) - 1
                 if rule.guard is not Guard.NONE:
                     context = context or _Context(stream, key)
-                    reason = context.set_aside(rule.guard, first, last, key[end:])
+                    reason = context.set_aside(
+                        rule.guard, first, last, key[max(0, match.start() - PAST_LOOKBACK) : match.start()], key[end:]
+                    )
                     if reason is not None:
                         signals.add(reason.value)
                     if reason is _Aside.PAST and concern is None:
@@ -592,12 +598,14 @@ class _Context:
         self.tokens = tokens
         self.word_at = [i for i, token in enumerate(tokens) if token not in ("|", ",")]
 
-    def set_aside(self, guard: Guard, first: int, last: int, after: str) -> _Aside | None:
+    def set_aside(self, guard: Guard, first: int, last: int, before: str, after: str) -> _Aside | None:
         """Why a guarded match does not count, or None when it does."""
         start = self.word_at[first]
+        if guard is Guard.PAST:
+            return _Aside.PAST if self._resolved_past(start, before, after) else None
         if self._denied(start):
             return _Aside.DENIED
-        if self._resolved_past(start, after):
+        if self._resolved_past(start, before, after):
             return _Aside.PAST
         if guard is Guard.TOPIC and (_TOPIC_AFTER.match(after) or self._topic_talk(start, self.word_at[last] + 1)):
             return _Aside.TOPIC
@@ -627,11 +635,15 @@ class _Context:
             later = token
         return False
 
-    def _resolved_past(self, start: int, after: str) -> bool:
-        """In the past ("used to", "früher", or the phrase itself: "wanted to die"), and then resolved."""
-        if not (self.tokens[start] in _PAST or self._reaches(start, _PAST)):
+    def _resolved_past(self, start: int, before: str, after: str) -> bool:
+        """In the past ("used to", "früher", or the phrase itself: "wanted to die") and then resolved; or after
+        a time in the past ("a year ago", "hace dos años", "damals") and then contrasted with today."""
+        if _BACK_AGAIN.search(after) or _BACK_AGAIN.search(before, max(0, len(before) - PAST_LOOKAHEAD)):
             return False
-        return bool(_RESOLVED.search(after)) and not _BACK_AGAIN.search(after)
+        anchored = bool(_PAST_ANCHOR.search(before) or _PAST_ANCHOR.search(after, 0, PAST_LOOKAHEAD))
+        if not (anchored or self.tokens[start] in _PAST or self._reaches(start, _PAST)):
+            return False
+        return bool(_RESOLVED.search(after)) or (anchored and bool(_CONTRAST.search(after)))
 
     def _reaches(self, start: int, cues: frozenset[str]) -> bool:
         """One of `cues` a few light words before `start`, in the same clause."""

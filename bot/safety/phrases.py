@@ -25,6 +25,7 @@ class Guard(enum.Enum):
     NONE = "none"  # the phrase stands on its own, or carries its own negation ("I don't want to live")
     DENIAL = "denial"  # set aside when denied ("I would never hurt myself") or past and resolved
     TOPIC = "topic"  # a mention ("suicidal", "self-harm"): also set aside in talk about a film, a question
+    PAST = "past"  # an act or preparation: set aside only as a memory ("a year ago I had the pills ready. today …")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +88,28 @@ RESOLVED = (
     r"aujourd'hui|desormais)\b.{0,30}\b(?:better|good|fine|ok|okay|great|happy|well|hopeful|mejor|bien|"
     r"besser|gut|mieux)\b"
     r"|\b(?:havent|hasnt|not|no)(?: \w+)? (?:since|anymore|any more|longer)\b"
+    r"|\b(?:been|its been) (?:ages|forever|a long time) since\b"
     r"|\b(?:been|its been) (?:over |more than |almost |nearly )?(?:a|an|one|two|three|\d+|several|many|a few) (?:years?|months?)\b|\b(?:clean|free) for\b|\b(?:years?|months?|weeks?) (?:clean|free)\b|\bllevo .{0,20}\b(?:limpi[oa]|sin)\b"
     r"|\bya no\b|\bnicht mehr\b|\bne .{0,25}\bplus\b|\bplus depuis\b|\b(?:gone|behind me|in the past|vorbei|pasado)\b"
+)
+# A time in the past named before the phrase: with a later contrast ("today", "now") the phrase is a memory.
+PAST_ANCHOR = (
+    r"\b(?:(?:\d+|a|an|one|two|three|four|five|six|ten|a few|several|many) (?:years?|months?|weeks?) ago|a while ago|"
+    r"last (?:year|spring|summer|autumn|fall|winter)|in (?:19|20)\d\d|back in|back then|in my (?:teens|twenties|20s|30s)|"
+    r"when i was|as a (?:teen|teenager|kid)|at (?:uni|university|school|college)|my darkest|old me|"
+    r"before (?:the|my) (?:infusions?|ketamine|treatment|therapy)|"
+    r"hace (?:\w+ )?(?:anos|meses|semanas)|el ano pasado|cuando (?:era|tenia|estaba)|en (?:19|20)\d\d|de (?:adolescente|joven)|"
+    r"antes de (?:las|la|el|los|empezar) ?(?:infusiones|ketamina|tratamiento|terapia)?|hubo (?:un tiempo|una epoca)|"
+    r"vor (?:\w+ )?(?:jahren|monaten|wochen)|letztes jahr|damals|als (?:ich|teenager|jugendliche)|im jahr (?:19|20)\d\d|"
+    r"vor der (?:behandlung|ketamin|therapie)|"
+    r"il y a (?:\w+ )?(?:ans|mois|semaines)|l an dernier|l annee derniere|quand j etais|ado|adolescente?|a \d+ ans|"
+    r"avant (?:les|la|le|mon|ma) (?:perfusions?|ketamine|traitement|therapie))\b"
+)
+# After such a time: the writer contrasts it with today.
+CONTRAST = (
+    r"\b(?:today|now|these days|nowadays|this (?:year|spring|summer|autumn|winter)|im \d+ now|hoy|ahora|"
+    r"hoy en dia|este ano|heute|jetzt|inzwischen|mittlerweile|dieses jahr|aujourd hui|maintenant|desormais|"
+    r"cette annee|cet (?:hiver|ete))\b"
 )
 BACK_AGAIN = (
     r"\b(?:still|again|back|returning|creeping|sometimes|some days|lately|todavia|aun|otra vez|de nuevo|"
@@ -242,6 +263,7 @@ RULES: dict[str, dict[str, list[Rule]]] = {
                 r"|.{0,30}\b(?:pharmacy|chemist|pick up|pickup|collect|collection|refill)\b"
                 r"|.{0,30}\b(?:organi[sz]er|dispenser|pill ?box|blister)\b",
                 anchors=tuple("0123456789"),
+                guard=Guard.PAST,
             ),
             Rule(
                 "saving_pills",
@@ -278,6 +300,7 @@ RULES: dict[str, dict[str, list[Rule]]] = {
                 r"belongings|possessions|pets?|cat|dog)\b|\btell (?:my \w+|everyone|them) (?:i love (?:them|him|her|you)"
                 r"|im sorry)\b.{0,40}\b(?:cant|goodbye|sorry|anymore)\b",
                 unless=_FOR_NOW,
+                guard=Guard.PAST,
             ),
             Rule(
                 "act_under_way",
@@ -541,6 +564,7 @@ RULES: dict[str, dict[str, list[Rule]]] = {
                 r"acumulado|juntando|juntado|ahorrando|escondiendo) (?:mis |las |unas |todas las )?(?:pastillas|"
                 r"medicinas|medicamentos|pastis)\b|\bsuficientes pastillas para (?:morir|matarme|no despertar)\b"
                 r"|\bcuantas pastillas (?:hacen falta|necesito) para (?:morir|no despertar)\b|\b(?:tengo|lo tengo|ya tengo|ya lo tengo) todo (?:listo|preparado|planeado) para (?:matarme|suicidarme|hacerlo|acabar con todo|morir|quitarme la vida)\b|\b(?:manana|esta noche|pronto) ya no (?:estare|voy a estar)(?: aqui| vivo| viva)?\b",
+                guard=Guard.PAST,
             ),
             Rule(
                 "overdose_taken",
@@ -556,6 +580,7 @@ RULES: dict[str, dict[str, list[Rule]]] = {
                 r"|\b(?:este es|es|sera) mi (?:ultimo mensaje|ultima despedida|despedida)\b|\bcartas? de despedida\b"
                 r"|\badios (?:a todos|para siempre|mundo)\b|\bcuando leas esto\b|\besta es mi despedida\b",
                 unless=_COMMUTE + "|" + _FOR_NOW,
+                guard=Guard.PAST,
             ),
         ],
         SELF_HARM: [
@@ -675,6 +700,7 @@ RULES: dict[str, dict[str, list[Rule]]] = {
                 r"bereit|vorbereitet)\b|\b(?:packung|schachtel|flasche) (?:\w+ )?(?:tabletten|"
                 r"schlaftabletten|pillen)\b.{0,20}\b(?:geschluckt|genommen)\b|\buberdosis\b",
                 unless=_ROUTINE,
+                guard=Guard.PAST,
             ),
             Rule(
                 "place_farewell",
@@ -685,6 +711,7 @@ RULES: dict[str, dict[str, list[Rule]]] = {
                 r"(?:letzte|allerletzte) nachricht\b|\blebt wohl\b|\b(?:morgen|bald|heute nacht) bin ich nicht mehr (?:da|hier|am leben)\b|\b(?:von allen|von euch|von meiner familie) verabschiedet\b.{0,40}\bnicht mehr (?:da|hier|leben)\b|\bwenn (?:du|ihr|sie) (?:das|dies) (?:liest|lest|"
                 r"lesen)\b",
                 unless=_COMMUTE + "|" + _FOR_NOW,
+                guard=Guard.PAST,
             ),
         ],
         SELF_HARM: [
@@ -800,6 +827,7 @@ RULES: dict[str, dict[str, list[Rule]]] = {
                 r"|\b(?:fait|faire) une (?:overdose|od|surdose)\b|\bcombien de (?:cachets|comprimes|medicaments|pilules) "
                 r"pour (?:mourir|ne pas me reveiller)\b",
                 unless=_ROUTINE,
+                guard=Guard.PAST,
             ),
             Rule(
                 "overdose_taken",
@@ -816,6 +844,7 @@ RULES: dict[str, dict[str, list[Rule]]] = {
                 r"message|dernier adieu)\b|\badieu (?:a tous|pour toujours|tout le monde)\b|\b(?:ecrit|ecris|laisse|redige) (?:mes|des) adieux\b|\b(?:demain|bientot|cette nuit) je ne serai plus (?:la|en vie)\b|\bquand tu liras (?:ce "
                 r"message|ceci|ca)\b",
                 unless=_COMMUTE + "|" + _FOR_NOW,
+                guard=Guard.PAST,
             ),
         ],
         SELF_HARM: [
