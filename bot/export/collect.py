@@ -154,7 +154,7 @@ async def collect(
             # A check-in that never reached the patient (the bot was blocked, say) was not asked.
             if c.score is not None or c.message_id is not None
         ),
-        journal=tuple(JournalRecord(j.id, j.created_at, j.edited_at, j.text) for j in journal),
+        journal=tuple(JournalRecord(j.id, j.created_at, j.edited_at, j.text, j.flag) for j in journal),
         appointments=tuple(
             AppointmentRecord(
                 id=a.id,
@@ -179,6 +179,9 @@ async def collect(
                 excerpt=event.excerpt,
                 acknowledged_at=alert.acknowledged_at if alert else None,
                 acknowledged_by=alert.acknowledged_by_name if alert else None,
+                matched=event.matched,
+                score=event.score,
+                answer=event.answer,
             )
             for event, alert in crises
         ),

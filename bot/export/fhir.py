@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.export.model import CheckinRecord, ExportData, QuestionnaireRecord
 from bot.questionnaires.instruments import instrument
+from bot.safety.explain import explain
 
 CODES = "urn:moodbot:codes"
 PATIENT_IDS = "urn:moodbot:patient"
@@ -28,7 +29,12 @@ _LOCAL = {
     "journal": ("journal-entry", "Patient journal entry"),
     "crisis": ("crisis-signal", "Message signalling a possible crisis"),
 }
-_TIERS = {"imminent": "Imminent risk", "self_harm": "Self-harm", "ideation": "Suicidal thoughts"}
+_TIERS = {
+    "imminent": "Imminent risk",
+    "self_harm": "Self-harm",
+    "ideation": "Suicidal thoughts",
+    "possible": "Possible crisis, asked about",
+}
 
 
 class _Bundle:
@@ -158,6 +164,7 @@ def bundle(data: ExportData) -> dict[str, Any]:
                 "subject": {"reference": subject},
                 "effectiveDateTime": data.local_iso(j.created_at),
                 "valueString": j.text,
+                **({"note": [{"text": f"Flagged for review: {j.flag}"}]} if j.flag else {}),
             },
         )
     for e in data.crises:
@@ -179,7 +186,11 @@ def bundle(data: ExportData) -> dict[str, Any]:
                     "coding": [{"system": CODES, "code": f"crisis-tier-{e.tier}", "display": _TIERS.get(e.tier)}],
                     "text": _TIERS.get(e.tier, e.tier),
                 },
-                "note": [{"text": e.excerpt}, {"text": acknowledged}],
+                "note": [
+                    {"text": e.excerpt},
+                    {"text": "Why: " + explain(rule=e.rule, matched=e.matched, score=e.score, answer=e.answer)},
+                    {"text": acknowledged if e.alerted else f"Asked first; answer: {e.answer or 'none yet'}"},
+                ],
             },
         )
     for a in data.appointments:

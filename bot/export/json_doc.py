@@ -71,7 +71,7 @@ def document(data: ExportData) -> dict[str, Any]:
             for c in data.checkins
         ],
         "journal": [
-            {"id": j.id, "created_at": iso(j.created_at), "edited_at": iso(j.edited_at), "text": j.text}
+            {"id": j.id, "created_at": iso(j.created_at), "edited_at": iso(j.edited_at), "text": j.text, "flag": j.flag}
             for j in data.journal
         ],
         "appointments": [
@@ -96,6 +96,9 @@ def document(data: ExportData) -> dict[str, Any]:
                 "tier": e.tier,
                 "rule": e.rule,
                 "excerpt": e.excerpt,
+                "matched": e.matched,
+                "score": e.score,
+                "answer": e.answer,
                 "acknowledged_at": iso(e.acknowledged_at),
                 "acknowledged_by": e.acknowledged_by,
             }

@@ -45,6 +45,8 @@ class JournalRecord:
     created_at: datetime
     edited_at: datetime | None
     text: str
+    # For the counselor's review: "past", "other_person", "possible" or "possible:<answer>" (JournalEntry.flag).
+    flag: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,8 @@ class AppointmentRecord:
 
 @dataclass(frozen=True, slots=True)
 class CrisisRecord:
+    """A crisis event; tier "possible" is a message the bot asked about, `answer` what the patient said."""
+
     id: int
     detected_at: datetime
     tier: str
@@ -72,10 +76,18 @@ class CrisisRecord:
     excerpt: str
     acknowledged_at: datetime | None
     acknowledged_by: str | None
+    matched: str | None = None
+    score: float | None = None
+    answer: str | None = None
+
+    @property
+    def alerted(self) -> bool:
+        """Staff were alerted (a possible crisis the patient answered no to never was)."""
+        return self.tier != "possible"
 
     @property
     def open(self) -> bool:
-        return self.acknowledged_at is None
+        return self.alerted and self.acknowledged_at is None
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,6 +50,7 @@ from bot.export.model import (
     QuestionnaireRecord,
 )
 from bot.export.summary import DAILY, Adherence, Summary, summarise
+from bot.safety.explain import explain
 from bot.texts import EN, t
 
 FONT = "MoodbotSans"
@@ -587,7 +588,11 @@ def _journal_lines(layout: _Layout, entry: JournalRecord) -> list[_Line]:
     label = layout.t("report.journal")
     if entry.edited_at is not None:
         label += " " + layout.t("report.journal.edited", when=layout.clock(entry.edited_at))
-    return layout.entry(layout.clock(entry.created_at), label, entry.text, label_colour=JOURNAL_INK)
+    lines = layout.entry(layout.clock(entry.created_at), label, entry.text, label_colour=JOURNAL_INK)
+    if entry.flag is not None:
+        key = f"report.flag.{entry.flag}"
+        lines += layout.entry("", "", layout.t(key) if key in EN else entry.flag, text_colour=ALERT)
+    return lines
 
 
 def _crisis_lines(layout: _Layout, crisis: CrisisRecord) -> list[_Line]:
@@ -599,6 +604,13 @@ def _crisis_lines(layout: _Layout, crisis: CrisisRecord) -> list[_Line]:
         layout.clock(crisis.detected_at), layout.t("report.crisis", tier=tier), label_colour=ALERT, **band
     )
     lines += layout.entry("", "", f"“{crisis.excerpt}”", **band)
+    why = explain(
+        rule=crisis.rule, matched=crisis.matched, score=crisis.score, answer=crisis.answer, language=layout.language
+    )
+    lines += layout.entry("", "", layout.t("report.crisis.why", why=why), text_colour=MUTED, **band)
+    if not crisis.alerted:
+        answer = layout.t(f"report.crisis.answer.{crisis.answer or 'none'}")
+        return [*lines, *layout.entry("", "", answer, text_colour=MUTED, **band), _Line(3, **band)]
     if crisis.acknowledged_at is None:
         lines += layout.entry("", layout.t("report.crisis.open"), label_colour=ALERT, **band)
     else:

@@ -96,6 +96,6 @@ def summarise(data: ExportData) -> Summary:
         adherence_30=adherence(data, since=end - timedelta(days=29)),
         adherence_all=adherence(data),
         open_crises=sum(c.open for c in data.crises),
-        crises=len(data.crises),
+        crises=sum(c.alerted for c in data.crises),
         latest_questionnaires=tuple(latest[key] for key in sorted(latest)),
     )

@@ -78,6 +78,7 @@ def rows(data: ExportData) -> Iterator[dict[str, Any]]:
             "local_date": data.local(j.created_at).date().isoformat(),
             "text": j.text,
             "edited_at": data.local_iso(j.edited_at),
+            "details": f"flag={j.flag}" if j.flag else None,
         }
         timeline.append((j.created_at, row))
     for a in data.appointments:
@@ -99,12 +100,23 @@ def rows(data: ExportData) -> Iterator[dict[str, Any]]:
             "id": e.id,
             "local_time": data.local_iso(e.detected_at),
             "local_date": data.local(e.detected_at).date().isoformat(),
-            "status": "open" if e.open else "acknowledged",
+            "status": ("open" if e.open else "acknowledged")
+            if e.alerted
+            else f"asked; answer={e.answer or 'none yet'}",
             "kind": e.tier,
             "text": e.excerpt,
             "acknowledged_by": e.acknowledged_by,
             "acknowledged_at": data.local_iso(e.acknowledged_at),
-            "details": f"rule={e.rule}",
+            "details": "; ".join(
+                part
+                for part in (
+                    f"rule={e.rule}",
+                    f"matched={e.matched}" if e.matched else "",
+                    f"score={e.score:.3f}" if e.score is not None else "",
+                    f"answer={e.answer}" if e.answer and e.alerted else "",
+                )
+                if part
+            ),
         }
         timeline.append((e.detected_at, row))
     for q in data.questionnaires:

@@ -12,12 +12,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import callbacks
 from bot.clinic import ClinicConfig
 from bot.outbox.dispatcher import Prepared, Skip
+from bot.safety.explain import explain, shorten
 from bot.safety.service import next_reminder, refused
 from bot.sender import Priority
 from bot.texts import t
 from storage.models import CrisisAlert, CrisisEvent, OutboxMessage
-
-EXCERPT_CHARS = 300
 
 
 def clinic_time(config: ClinicConfig, instant: datetime) -> str:
@@ -28,25 +27,6 @@ def ack_keyboard(alert_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(t("crisis.ack.button"), callback_data=callbacks.acknowledge(alert_id))]]
     )
-
-
-def shorten(text: str, limit: int = EXCERPT_CHARS) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _percent(score: float | None) -> str:
-    return "?" if score is None else str(round(score * 100))
-
-
-def explain(*, rule: str | None, matched: str | None, score: float | None, answer: str | None = None) -> str:
-    """Why the detector spoke, for staff: the patient's answer, the rule's words, or the model's certainty."""
-    if answer in ("yes", "call"):
-        return t(f"crisis.why.answer.{answer}", percent=_percent(score))
-    if matched and rule:
-        also = t("crisis.why.score", percent=_percent(score)) if score is not None else ""
-        return t("crisis.why.rule", matched=shorten(matched, 80), rule=rule, score=also)
-    return t("crisis.why.model", percent=_percent(score))
 
 
 async def alert_text(session: AsyncSession, config: ClinicConfig, alert: CrisisAlert) -> str:

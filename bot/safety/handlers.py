@@ -10,8 +10,9 @@ from telegram.ext import ContextTypes
 from bot import callbacks
 from bot.presses import press_of
 from bot.runtime import Runtime, runtime
-from bot.safety.alerts import alert_text, shorten
+from bot.safety.alerts import alert_text
 from bot.safety.detector import Concern, Tier, Verdict
+from bot.safety.explain import shorten
 from bot.safety.hotlines import render_hotlines
 from bot.safety.possible import ask_first
 from bot.safety.respond import answer_in_crisis, identify

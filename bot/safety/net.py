@@ -18,6 +18,7 @@ from collections import OrderedDict
 from dataclasses import replace
 
 from bot.safety.detector import Concern, Detector, Tier, Verdict, normalise
+from bot.safety.explain import MODEL_RULE
 from bot.safety.model import CrisisModel, Prediction, load_packaged
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,6 @@ ALERT = 0.5  # crisis probability from which staff are alerted at once
 POSSIBLE = 0.3  # from here up to ALERT the bot asks the patient first
 POSSIBLE_IMMINENT = 0.1  # ... and from this probability of the imminent tier alone: the costliest to miss
 VETO = 0.5  # how sure the learned layer must be that a rule's words are about the past or someone else
-MODEL_RULE = "model"  # rule ids of the learned layer's verdicts: "model.<likeliest tier>"
 CACHE_SIZE = 512
 MIN_WORDS = 2
 _CONCERNS = frozenset(concern.value for concern in Concern)

@@ -22,8 +22,8 @@ from bot.clinic import ClinicConfig
 from bot.outbox.dispatcher import Prepared, Skip
 from bot.presses import press_of
 from bot.runtime import Runtime
-from bot.safety.alerts import explain, shorten
 from bot.safety.detector import Tier, Verdict
+from bot.safety.explain import explain, shorten
 from bot.safety.hotlines import render_hotlines
 from bot.safety.respond import LOOKUP_SECONDS, STORED_EXCERPT_CHARS, answer_in_crisis, identify
 from bot.safety.service import (

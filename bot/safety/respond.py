@@ -12,8 +12,9 @@ from telegram.ext import ContextTypes
 from bot.clinic import ClinicConfig
 from bot.patients import patient_by_telegram
 from bot.runtime import DISPATCHER_KEY, Runtime
-from bot.safety.alerts import ack_keyboard, alert_text, explain, shorten
+from bot.safety.alerts import ack_keyboard, alert_text
 from bot.safety.detector import Tier, Verdict
+from bot.safety.explain import explain, shorten
 from bot.safety.hotlines import render_hotlines
 from bot.safety.service import Person, plan_round, record_crisis
 from bot.sender import Priority

@@ -202,3 +202,63 @@ def test_erasures_are_shown_in_every_format() -> None:
     assert json.loads(render(data, Format.JSON).content)["erasures"] == [
         {"at": "2026-03-30T14:00:00+02:00", "by": "patient"}
     ]
+
+
+def flagged() -> ExportData:
+    """A patient whose journal holds a resolved past, a worry about someone else, and an entry the bot asked
+    about (answered no); the asked-about message is an event staff were never alerted to."""
+    from bot.export.model import CrisisRecord
+
+    base = sample()
+    start = base.journal[0].created_at
+    journal = (
+        JournalRecord(90, start, None, "a year ago I had it all planned. today I went hiking", "past"),
+        JournalRecord(91, start, None, "my roommate keeps saying she wants to disappear", "other_person"),
+        JournalRecord(92, start, None, "everything is grey", "possible:no"),
+    )
+    asked = CrisisRecord(
+        id=93, detected_at=start, tier="possible", rule="model.ideation", excerpt="everything is grey",
+        acknowledged_at=None, acknowledged_by=None, score=0.41, answer="no",
+    )  # fmt: skip
+    return dataclasses.replace(base, journal=journal, crises=(*base.crises, asked))
+
+
+def test_review_flags_and_asked_about_messages_in_every_format() -> None:
+    data = flagged()
+    rows = csv_rows(data)
+    assert [r["details"] for r in rows if r["record"] == "journal"] == [
+        "flag=past",
+        "flag=other_person",
+        "flag=possible:no",
+    ]
+    [asked] = [r for r in rows if r["record"] == "crisis" and r["kind"] == "possible"]
+    assert asked["status"] == "asked; answer=no" and "score=0.410" in asked["details"]
+    doc = json.loads(render(data, Format.JSON).content)
+    VALIDATOR.validate(doc)
+    assert [j["flag"] for j in doc["journal"]] == ["past", "other_person", "possible:no"]
+    assert doc["crisis_events"][-1] | {"id": 0} == doc["crisis_events"][-1] | {
+        "id": 0,
+        "tier": "possible",
+        "score": 0.41,
+        "answer": "no",
+    }
+    assert doc["summary"]["crisis_events"] == 2 and doc["summary"]["open_crisis_events"] == 1
+    raw = bundle(data)
+    Bundle.model_validate(raw)
+    notes = [n["text"] for e in raw["entry"] for n in e["resource"].get("note", [])]
+    assert "Flagged for review: past" in notes and "Asked first; answer: no" in notes
+    assert any(n.startswith("Why: the detector's model is 41% sure") for n in notes)
+    assert not VALIDATOR.is_valid({**doc, "journal": [{**doc["journal"][0], "flag": "whatever"}]})
+
+
+def test_review_flags_in_the_pdf() -> None:
+    from pypdf import PdfReader
+
+    text = " ".join(
+        " ".join(page.extract_text().split())
+        for page in PdfReader(io.BytesIO(render(flagged(), Format.PDF).content)).pages
+    )
+    assert "For review: thoughts or self-harm in the past, said to be over." in text
+    assert "For review: worried about someone else's safety." in text
+    assert "the patient answered no" in text
+    assert "Crisis event: possible crisis, asked first" in text and "The patient answered no." in text

@@ -185,8 +185,8 @@ def test_the_report_holds_the_summary_and_every_record() -> None:
     assert "10:00 CEST" in text  # after the clocks changed on 29 March
     assert "10:00 CET" in text
     assert "Crisis event: suicidal thoughts" in text
-    assert "“everything feels too heavy” NOT acknowledged" in text
-    assert "“I can't go on like this” Acknowledged by Dr. Reyes, 23 Mar 2026, 23:40 CET" in text
+    assert "“everything feels too heavy” Why: rule test NOT acknowledged" in text
+    assert "“I can't go on like this” Why: rule test Acknowledged by Dr. Reyes, 23 Mar 2026, 23:40 CET" in text
 
     assert all(f"Page {n} of" in page for n, page in enumerate(texts, start=1))
     assert all("Ana Weber · patient #12 · Riverside Clinic" in page for page in texts)
