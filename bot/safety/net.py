@@ -23,10 +23,10 @@ from bot.safety.model import CrisisModel, Prediction, load_packaged
 
 log = logging.getLogger(__name__)
 
-ALERT = 0.5  # crisis probability from which staff are alerted at once
-POSSIBLE = 0.3  # from here up to ALERT the bot asks the patient first
-POSSIBLE_IMMINENT = 0.1  # ... and from this probability of the imminent tier alone: the costliest to miss
-VETO = 0.5  # how sure the learned layer must be that a rule's words are about the past or someone else
+ALERT = 0.6  # crisis probability from which staff are alerted at once
+POSSIBLE = 0.5  # from here up to ALERT the bot asks the patient first
+POSSIBLE_IMMINENT = 0.08  # ... and from this probability of the imminent tier alone: the costliest to miss
+VETO = 0.4  # how sure the learned layer must be that a rule's words are about the past or someone else
 CACHE_SIZE = 512
 MIN_WORDS = 2
 _CONCERNS = frozenset(concern.value for concern in Concern)

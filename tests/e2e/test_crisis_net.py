@@ -50,7 +50,7 @@ class FixedModel(CrisisModel):
 
 FIXED = FixedModel(
     {
-        UNSURE: {"ideation": 0.3, "imminent": 0.06, "self_harm": 0.02, "none": 0.6},
+        UNSURE: {"ideation": 0.45, "imminent": 0.06, "self_harm": 0.02, "none": 0.47},
         SOMEONE: {"other_person": 0.85, "ideation": 0.05},
         PAST: {"past": 0.8, "imminent": 0.05},
     }
@@ -90,7 +90,7 @@ async def test_a_possible_crisis_is_asked_about_with_the_lines_and_three_buttons
 
     await eventually(recorded)
     [event] = await rows(bot, CrisisEvent)
-    assert (event.tier, event.answer, event.alert_id, event.score) == ("possible", None, None, 0.38)
+    assert (event.tier, event.answer, event.alert_id, event.score) == ("possible", None, None, 0.53)
     assert await rows(bot, CrisisAlert) == []
     assert alerts(bot) == [] and notices(bot) == []
     assert len(bot.standin.sent(ANA)) == 3  # the question is the answer: no "saved to your journal"
@@ -105,7 +105,7 @@ async def test_yes_takes_the_full_crisis_path_and_staff_see_the_answer(fixed: Lo
     assert "988" in reply.text and "care team" in reply.text
     [alert] = await bot.standin.wait_for(lambda: alerts(bot) or None)
     assert f"Patient #{patient.id}" in alert.text and UNSURE in alert.text
-    assert "answered yes" in alert.text and "38%" in alert.text
+    assert "answered yes" in alert.text and "53%" in alert.text
     assert bot.standin.buttons(alert)[0][0] == "Acknowledge"
     edited = bot.standin.message(ANA, question.message_id)
     assert edited is not None and "Your answer: Yes" in edited.text and not bot.standin.buttons(edited)
@@ -165,7 +165,7 @@ async def test_no_answer_in_thirty_minutes_tells_the_staff_and_a_late_yes_still_
     bot.clock.set(asked_at + timedelta(minutes=30))
     await bot.tick()
     [notice] = notices(bot)
-    assert "30 minutes" in notice.text and UNSURE in notice.text and "38%" in notice.text
+    assert "30 minutes" in notice.text and UNSURE in notice.text and "53%" in notice.text
     assert bot.standin.buttons(notice) == []  # a notice, not an alert to acknowledge
     assert await entry_flag(bot) == "possible:unanswered"
     bot.clock.advance(timedelta(hours=2))

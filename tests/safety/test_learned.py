@@ -132,15 +132,19 @@ def test_a_score_above_the_alert_threshold_is_a_crisis_of_the_likeliest_tier() -
 
 
 def test_the_band_below_the_alert_threshold_asks_first() -> None:
-    verdict = combine(NO_CRISIS, prediction(ideation=POSSIBLE + 0.01, none=0.9 - POSSIBLE))
+    inside = (POSSIBLE + ALERT) / 2
+    verdict = combine(NO_CRISIS, prediction(ideation=inside, imminent=0.0, self_harm=0.0, past=0.0, other_person=0.0))
     assert (verdict.tier, verdict.clear, verdict.crisis) == (Tier.POSSIBLE, False, True)
-    below = combine(NO_CRISIS, prediction(ideation=POSSIBLE - 0.1, imminent=0.0, self_harm=0.0, none=0.8))
-    assert below.crisis is False
+    below = POSSIBLE - 0.05
+    quiet = combine(NO_CRISIS, prediction(ideation=below, imminent=0.0, self_harm=0.0, past=0.0, other_person=0.0))
+    assert quiet.crisis is False and quiet.score == pytest.approx(below, abs=1e-3)
 
 
 def test_a_little_imminent_probability_is_enough_to_ask() -> None:
-    verdict = combine(NO_CRISIS, prediction(imminent=POSSIBLE_IMMINENT, ideation=0.0, self_harm=0.0, none=0.8))
-    assert verdict.tier is Tier.POSSIBLE
+    just = prediction(imminent=POSSIBLE_IMMINENT, ideation=0.0, self_harm=0.0, past=0.0, other_person=0.0)
+    assert combine(NO_CRISIS, just).tier is Tier.POSSIBLE
+    less = prediction(imminent=POSSIBLE_IMMINENT - 0.01, ideation=0.0, self_harm=0.0, past=0.0, other_person=0.0)
+    assert combine(NO_CRISIS, less).crisis is False
 
 
 def test_a_concern_from_the_rules_stands_below_the_alert_threshold() -> None:
