@@ -46,11 +46,7 @@ def memory() -> dict[str, float]:
     return fields
 
 
-async def main(messages: int, backlog: int) -> None:
-    folder = Path(tempfile.mkdtemp())
-    (folder / "clinic.toml").write_text(CLINIC)
-    url = f"sqlite+aiosqlite:///{folder}/bench.db"
-    upgrade(url)
+async def main(url: str, folder: Path, messages: int, backlog: int) -> None:
     began = time.perf_counter()
     async with LocalBot(
         database_url=url, clinic=load_clinic_config(folder / "clinic.toml"), start=datetime.now(UTC)
@@ -97,4 +93,8 @@ if __name__ == "__main__":
     parser.add_argument("--messages", type=int, default=200)
     parser.add_argument("--backlog", type=int, default=2000)
     args = parser.parse_args()
-    asyncio.run(main(args.messages, args.backlog))
+    folder = Path(tempfile.mkdtemp())
+    (folder / "clinic.toml").write_text(CLINIC)
+    url = f"sqlite+aiosqlite:///{folder}/bench.db"
+    upgrade(url)
+    asyncio.run(main(url, folder, args.messages, args.backlog))
