@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.safety.corpus import CRISIS_LABELS, LANGUAGES, load
+from bot.safety.corpus import LANGUAGES, load
 from bot.safety.detector import default_detector
 from bot.safety.evaluation import GROUPS, METHODS, Fold, averaged, folds, mean_figures
 from bot.safety.model import CrisisModel
@@ -56,6 +56,17 @@ def figures_table(all_folds: list[Fold]) -> None:
         cells = "".join(f"{pct(tables[m][group][0]):>17s}{pct(tables[m][group][1]):>10s}" for m in METHODS)
         print(f"{group:10s}{cells}")
     print("(tier rows: recall is the share of that tier's messages flagged at all; precision is the language's)")
+    print("\nper language, combination: recall, precision, imminent recall (mean over folds)")
+    for language in LANGUAGES:
+        imminent = averaged(
+            statistics.mean(s.combined.crisis for s in items) if items else None
+            for items in (
+                [s for s in fold.scored if s.example.language == language and s.example.label == "imminent"]
+                for fold in all_folds
+            )
+        )
+        recall, precision = tables["combined"][language]
+        print(f"  {language}: {pct(recall)}  {pct(precision)}  {pct(imminent)}")
     print("\nper fold, combination:")
     for fold in all_folds:
         overall = fold.counts("combined")["all"]
@@ -68,10 +79,23 @@ def figures_table(all_folds: list[Fold]) -> None:
         rate = averaged(fold.concern_rate(label) for fold in all_folds)
         print(f"{label} messages named as such, no crisis path: {pct(rate)}")
     alerted = [
-        sum(s.combined.clear for s in f.scored if not s.example.crisis) / max(1, sum(not s.example.crisis for s in f.scored))
+        sum(s.combined.clear for s in f.scored if not s.example.crisis)
+        / max(1, sum(not s.example.crisis for s in f.scored))
         for f in all_folds
     ]
     print(f"share of non-crisis messages that alert staff (not just ask): {pct(statistics.mean(alerted))}")
+    alerts = [fold.counts("combined", lambda s: s.combined.clear)["all"] for fold in all_folds]
+    print(
+        f"staff alerts alone (no question asked first): recall {pct(averaged(c.recall for c in alerts))}, "
+        f"precision {pct(averaged(c.precision for c in alerts))}"
+    )
+    everyday = [s for f in all_folds for s in f.scored if s.example.batch.startswith("d")]
+    print(
+        f"everyday messages (d batches): {pct(sum(s.combined.crisis for s in everyday) / max(1, len(everyday)))} "
+        f"asked about or alerted, {pct(sum(s.combined.clear for s in everyday) / max(1, len(everyday)))} alerted"
+    )
+    hard = [s for f in all_folds for s in f.scored if s.example.category.startswith("hard_")]
+    print(f"hard negatives: {pct(sum(s.combined.crisis for s in hard) / max(1, len(hard)))} flagged")
     indirect = [s for f in all_folds for s in f.scored if s.example.category == "imminent_indirect"]
     print(
         f"imminent in indirect words: {pct(sum(s.combined.crisis for s in indirect) / max(1, len(indirect)))} flagged, "
@@ -88,9 +112,9 @@ def sweep(all_folds: list[Fold]) -> None:
                 for fold in all_folds:
                     counts = fold.counts(
                         "combined",
-                        lambda s, a=alert, p=possible, v=veto: combine(
-                            s.rules, s.prediction, alert=a, possible=p, veto=v
-                        ).crisis,
+                        lambda s, a=alert, p=possible, v=veto: (
+                            combine(s.rules, s.prediction, alert=a, possible=p, veto=v).crisis
+                        ),
                     )
                     recall.append(counts["all"].recall)
                     precision.append(counts["all"].precision)
@@ -119,8 +143,10 @@ def timing(texts: list[str]) -> None:
         gc.enable()
     samples.sort()
     p99 = samples[int(len(samples) * 0.99)]
-    print(f"\nmodel load: {loaded:.2f} s; one check (rules + model), ms: median {statistics.median(samples):.2f}, "
-          f"p99 {p99:.2f}, max {samples[-1]:.2f} over {len(samples)} messages")
+    print(
+        f"\nmodel load: {loaded:.2f} s; one check (rules + model), ms: median {statistics.median(samples):.2f}, "
+        f"p99 {p99:.2f}, max {samples[-1]:.2f} over {len(samples)} messages"
+    )
     long_text = " ".join(texts[:400])[:24_000]
     began = time.perf_counter()
     net._judge(long_text)

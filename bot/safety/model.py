@@ -46,7 +46,7 @@ class Spec:
     max_char_features: int = 120_000
     max_word_features: int = 40_000
     negation_scope: int = 3  # words after a negation that are read as negated ("not neg_suicidal")
-    c: float = 40.0
+    c: float = 8.0
     balanced: bool = False  # weigh classes by their inverse frequency
 
 

@@ -1,7 +1,7 @@
 """The crisis net: the rules and the learned layer together give one verdict.
 
-* A rule match on the writer's own crisis is a crisis, its tier from the rule — unless the learned layer is
-  all but certain that the words are about the past or about someone else (see `VETO`).
+* A rule match on the writer's own crisis is a crisis, its tier from the rule — unless the learned layer finds
+  a resolved past or someone else's crisis likelier than anything else, and at least `VETO` likely.
 * Else a crisis probability at or above `ALERT` is a crisis, its tier the likeliest one.
 * Else someone else's crisis or a resolved past (from a rule, or the learned layer's likeliest class).
 * Else a probability at or above `POSSIBLE` is a possible crisis: the bot asks the patient first.
@@ -24,11 +24,12 @@ from bot.safety.model import CrisisModel, Prediction, load_packaged
 log = logging.getLogger(__name__)
 
 ALERT = 0.6  # crisis probability from which staff are alerted at once
-POSSIBLE = 0.5  # from here up to ALERT the bot asks the patient first
-POSSIBLE_IMMINENT = 0.08  # ... and from this probability of the imminent tier alone: the costliest to miss
+POSSIBLE = 0.4  # from here up to ALERT the bot asks the patient first
+POSSIBLE_IMMINENT = 0.1  # ... and from this probability of the imminent tier alone: the costliest to miss
 VETO = 0.4  # how sure the learned layer must be that a rule's words are about the past or someone else
 CACHE_SIZE = 512
 MIN_WORDS = 2
+MODEL_HEAD, MODEL_TAIL = 3000, 1000  # characters of a long message the learned layer reads
 _CONCERNS = frozenset(concern.value for concern in Concern)
 
 
@@ -75,9 +76,13 @@ class SafetyNet:
 
 def _words_for_model(text: str) -> str | None:
     """What the learned layer reads: a command's arguments rather than the command ("/start CODE" is a code,
-    not words), and nothing shorter than two words, too little to learn from; the rules read everything."""
+    not words), nothing shorter than two words (too little to learn from), and of a very long message its
+    beginning and its end (where a farewell sits), so that no message costs more than a few milliseconds.
+    The rules read everything."""
     if text.startswith("/"):
         text = text.partition(" ")[2]
+    if len(text) > MODEL_HEAD + MODEL_TAIL:
+        text = text[:MODEL_HEAD] + "\n" + text[-MODEL_TAIL:]
     return text if len(normalise(text).split()) >= MIN_WORDS else None
 
 

@@ -80,24 +80,26 @@ async def record_crisis(
         if severity(verdict.tier) > severity(alert.tier):
             alert.tier = verdict.tier.value
             send_now = True
-    session.add(
-        CrisisEvent(
-            alert_id=alert.id,
-            patient_id=person.patient_id,
-            telegram_user_id=person.telegram_user_id,
-            telegram_message_id=message_id,
-            tier=verdict.tier.value,
-            rule=verdict.rule or "",
-            language=verdict.language,
-            excerpt=excerpt,
-            detected_at=now,
-            matched=verdict.matched,
-            score=verdict.score,
-            answer=answer,
-            answered_at=now if answer else None,
-        )
-    )
+    event = _event(person, verdict, excerpt=excerpt, message_id=message_id, now=now)
+    event.alert_id, event.answer, event.answered_at = alert.id, answer, now if answer else None
+    session.add(event)
     return alert, send_now
+
+
+def _event(person: Person, verdict: Verdict, *, excerpt: str, message_id: int | None, now: datetime) -> CrisisEvent:
+    assert verdict.tier is not None
+    return CrisisEvent(
+        patient_id=person.patient_id,
+        telegram_user_id=person.telegram_user_id,
+        telegram_message_id=message_id,
+        tier=verdict.tier.value,
+        rule=verdict.rule or "",
+        language=verdict.language,
+        excerpt=excerpt,
+        detected_at=now,
+        matched=verdict.matched,
+        score=verdict.score,
+    )
 
 
 async def record_possible(
@@ -112,18 +114,8 @@ async def record_possible(
     wait: timedelta,
 ) -> CrisisEvent:
     """Keep a possible crisis the patient is asked about, and the staff notice due if no answer comes."""
-    event = CrisisEvent(
-        patient_id=person.patient_id,
-        telegram_user_id=person.telegram_user_id,
-        telegram_message_id=message_id,
-        tier=Tier.POSSIBLE.value,
-        rule=verdict.rule or "",
-        language=verdict.language,
-        excerpt=excerpt,
-        detected_at=now,
-        matched=verdict.matched,
-        score=verdict.score,
-    )
+    assert verdict.tier is Tier.POSSIBLE
+    event = _event(person, verdict, excerpt=excerpt, message_id=message_id, now=now)
     session.add(event)
     await session.flush()
     if staff_chat_id is not None:

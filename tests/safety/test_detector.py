@@ -497,3 +497,14 @@ def test_a_sentence_break_stops_a_denial_even_after_letters_spelled_out() -> Non
     # "a n t" earlier in the text is joined into one word; the break before "I want to die" must survive that.
     text = "a n t said hello. N T\n\nI want to die"
     assert default_detector().check(text).tier is Tier.IDEATION
+
+
+def test_a_clinic_phrase_can_ask_first() -> None:
+    clinic = Detector(extra_phrases={"possible": ["grey fog"]})
+    verdict = clinic.check("the grey fog is back")
+    assert (verdict.tier, verdict.crisis, verdict.clear, verdict.rule) == (
+        Tier.POSSIBLE,
+        True,
+        False,
+        "extra.possible.0",
+    )
