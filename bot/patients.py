@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Patient, PatientStatus, Staff
+from bot.staff.access import Permission, allowed
+from storage.models import Patient, PatientStatus
 
 
 async def patient_by_telegram(session: AsyncSession, telegram_user_id: int) -> Patient | None:
@@ -16,15 +17,21 @@ async def patient_by_telegram(session: AsyncSession, telegram_user_id: int) -> P
 
 
 async def staff_may_see(
-    session: AsyncSession, *, telegram_user_id: int, chat_id: int, private: bool, staff_chat_id: int | None
+    session: AsyncSession,
+    *,
+    telegram_user_id: int,
+    chat_id: int,
+    private: bool,
+    staff_chat_id: int | None,
+    permission: Permission = Permission.PATIENTS,
 ) -> bool:
-    """Patient details go to registered staff, and only in a private chat or the clinic's staff chat."""
-    return (private or chat_id == staff_chat_id) and await is_staff(session, telegram_user_id)
+    """Patient details go to active staff whose role allows it, and only in a private chat or the staff chat."""
+    return (private or chat_id == staff_chat_id) and await allowed(session, telegram_user_id, permission)
 
 
 async def is_staff(session: AsyncSession, telegram_user_id: int) -> bool:
-    found = await session.scalar(select(Staff.id).where(Staff.telegram_user_id == telegram_user_id))
-    return found is not None
+    """An active staff member (a deactivated one is refused like anyone else)."""
+    return await allowed(session, telegram_user_id, Permission.PATIENTS)
 
 
 async def enrolled_patient(session: AsyncSession, telegram_user_id: int) -> Patient | None:

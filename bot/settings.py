@@ -30,6 +30,18 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     dispatch_interval_seconds: float = Field(default=5.0, gt=0, le=3600)
+    console_host: str = "127.0.0.1"
+    console_port: int = Field(default=8080, ge=0, le=65535)  # 0: no console
+    console_url: str | None = None  # the console's public address, for sign-in links
+
+    def console_base(self) -> str:
+        """Where sign-in links point: CONSOLE_URL, else the address the console listens on."""
+        return (self.console_url or f"http://{self.console_host}:{self.console_port}").rstrip("/")
+
+    @property
+    def console_secure(self) -> bool:
+        """Behind HTTPS: cookies are marked Secure."""
+        return self.console_base().startswith("https://")
 
     @field_validator("log_level")
     @classmethod

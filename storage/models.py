@@ -132,6 +132,39 @@ class Staff(Base):
     name: Mapped[str] = mapped_column(String(120))
     role: Mapped[StaffRole] = mapped_column(_enum(StaffRole, "staff_role"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A deactivated member keeps their history (audit rows, acknowledgements) but may do nothing more.
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def active(self) -> bool:
+        return self.deactivated_at is None
+
+
+class LoginLink(Base):
+    """A one-time sign-in link into the console; only a hash of its token is kept."""
+
+    __tablename__ = "login_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ConsoleSession(Base):
+    """A signed-in staff member's console session; the cookie holds a token whose hash is kept here."""
+
+    __tablename__ = "console_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class CheckIn(Base):
@@ -251,6 +284,9 @@ class CrisisEvent(Base):
     # A possible crisis is asked about: "yes", "no", "call" (the patient would like a call), "unanswered".
     answer: Mapped[str | None] = mapped_column(String(16))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A possible crisis the patient said no to, or did not answer, waits for a counselor's review.
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_by: Mapped[str | None] = mapped_column(String(120))
 
 
 class AppointmentStatus(enum.StrEnum):
@@ -310,11 +346,12 @@ class AuditEvent(Base):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime)
-    action: Mapped[str] = mapped_column(String(16))  # "export" or "erase"
-    actor_kind: Mapped[str] = mapped_column(String(16))  # "staff", "patient" or "cli"
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    action: Mapped[str] = mapped_column(String(16))  # see bot/audit.py: export, erase, view, sign_in, …
+    actor_kind: Mapped[str] = mapped_column(String(16))  # "staff", "patient", "cli" or "console"
     # A staff member's or patient's Telegram id; the operating-system user for the command line.
     actor: Mapped[str] = mapped_column(String(200))
-    # No foreign key: the record of who saw a patient's data outlives any change to the patient's rows.
-    patient_id: Mapped[int] = mapped_column(Integer, index=True)
+    # No foreign key: the record of who saw a patient's data outlives any change to the patient's rows. None for
+    # acts about no patient (a sign-in, a staff change).
+    patient_id: Mapped[int | None] = mapped_column(Integer, index=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -13,11 +13,12 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.audit import Actor, ActorKind
 from bot.cli.common import UserError, date_option, emit_json, fail, load_env, with_session
 from bot.clock import SystemClock
 from bot.export.formats import Format, render
 from bot.export.model import ExportData
-from bot.export.service import Actor, ActorKind, export_data
+from bot.export.service import export_data
 from storage.models import Patient
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.appointments.messages import label_of
 from bot.appointments.service import appointment_state
+from bot.audit import ERASE
 from bot.checkin.schedule import answerable, due_instant
 from bot.clinic import ClinicConfig
 from bot.export.model import (
@@ -35,8 +36,6 @@ from storage.models import (
     Patient,
     QuestionnaireResponse,
 )
-
-ERASE = "erase"
 
 
 def instant_bounds(zone: str, start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:

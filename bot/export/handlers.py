@@ -11,13 +11,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot import callbacks
+from bot.audit import Actor, ActorKind
 from bot.export.collect import collect
 from bot.export.formats import Format, parse_format, render
 from bot.export.model import ExportData
-from bot.export.service import Actor, ActorKind, erase_patient_data, export_data
+from bot.export.service import erase_patient_data, export_data
 from bot.patients import local_today, patient_by_telegram, staff_may_see
 from bot.presses import press_of
 from bot.runtime import Runtime, runtime
+from bot.staff.access import Permission
 from bot.texts import t
 from storage.models import Patient, PatientStatus
 
@@ -55,7 +57,7 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     async with rt.session() as session:
         if not await staff_may_see(
             session, telegram_user_id=user.id, chat_id=chat.id, private=chat.type == "private",
-            staff_chat_id=rt.clinic.clinic.staff_chat_id,
+            staff_chat_id=rt.clinic.clinic.staff_chat_id, permission=Permission.EXPORT,
         ):  # fmt: skip
             reply = t("staff.only")
         elif not args or not args[0].isdigit() or len(args) > 2 or fmt is None:

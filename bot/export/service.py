@@ -2,45 +2,20 @@
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.audit import ERASE, EXPORT, Actor, audit
 from bot.clinic import ClinicConfig
-from bot.export.collect import ERASE, collect
+from bot.export.collect import collect
 from bot.export.formats import Format
 from bot.export.model import ExportData
-from storage.models import AuditEvent, CheckIn, CrisisEvent, JournalEntry, Patient, QuestionnaireResponse
+from storage.models import CheckIn, CrisisEvent, JournalEntry, Patient, QuestionnaireResponse
 
-EXPORT = "export"
 ERASED_EXCERPT = ""
-
-
-class ActorKind(enum.StrEnum):
-    STAFF = "staff"
-    PATIENT = "patient"
-    CLI = "cli"
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    kind: ActorKind
-    name: str  # a Telegram id for people in Telegram, the operating-system user for the command line
-
-
-def audit(
-    session: AsyncSession, *, actor: Actor, patient_id: int, action: str, now: datetime, detail: dict[str, Any]
-) -> None:
-    session.add(
-        AuditEvent(
-            at=now, action=action, actor_kind=actor.kind.value, actor=actor.name[:200], patient_id=patient_id,
-            detail=detail,
-        )
-    )  # fmt: skip
 
 
 async def export_data(

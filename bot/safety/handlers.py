@@ -78,26 +78,33 @@ async def acknowledge_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if found is None:
         return
     rt, query, _, press = found
-    async with rt.session() as session:
-        result, alert = await acknowledge(
-            session, alert_id=press.alert_id, telegram_user_id=query.from_user.id, now=rt.clock.now()
-        )
-        if alert is not None:
-            text = await alert_text(session, rt.clinic, alert)
-            shown = [(chat_id, msg_id) for chat_id, msg_id in alert.staff_messages]
-            by = alert.acknowledged_by_name or "?"
+    result, by = await acknowledge_everywhere(rt, alert_id=press.alert_id, telegram_user_id=query.from_user.id)
     if result is AckResult.NOT_STAFF:
         await rt.sender.answer(query, t("staff.only"))
-        return
-    if result is AckResult.UNKNOWN or alert is None:
+    elif result is AckResult.UNKNOWN:
         await rt.sender.answer(query, t("button.stale"))
-        return
-    if result is AckResult.ALREADY:
+    elif result is AckResult.ALREADY:
         await rt.sender.answer(query, t("crisis.ack.already", name=by))
-        return
-    await rt.sender.answer(query, t("crisis.ack.done"))
-    for chat_id, msg_id in shown:
-        await rt.sender.edit_text(chat_id, msg_id, text)
+    else:
+        await rt.sender.answer(query, t("crisis.ack.done"))
+
+
+async def acknowledge_everywhere(rt: Runtime, *, alert_id: int, telegram_user_id: int) -> tuple[AckResult, str]:
+    """Take an alert (from Telegram or the console): recorded once, and every copy in Telegram says who took it.
+    Returns the result and who has it."""
+    async with rt.session() as session:
+        result, alert = await acknowledge(
+            session, alert_id=alert_id, telegram_user_id=telegram_user_id, now=rt.clock.now()
+        )
+        if alert is None:
+            return result, ""
+        text = await alert_text(session, rt.clinic, alert)
+        shown = [(chat_id, msg_id) for chat_id, msg_id in alert.staff_messages]
+        by = alert.acknowledged_by_name or "?"
+    if result is AckResult.DONE:
+        for chat_id, msg_id in shown:
+            await rt.sender.edit_text(chat_id, msg_id, text)
+    return result, by
 
 
 async def sweep_alerts(rt: Runtime) -> int:

@@ -11,8 +11,9 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.safety.detector import Tier, Verdict
+from bot.staff.access import Permission, may, staff_by_telegram
 from storage import outbox
-from storage.models import CrisisAlert, CrisisEvent, JournalEntry, OutboxMessage, Staff
+from storage.models import CrisisAlert, CrisisEvent, JournalEntry, OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -229,8 +230,8 @@ class AckResult(enum.StrEnum):
 async def acknowledge(
     session: AsyncSession, *, alert_id: int, telegram_user_id: int, now: datetime
 ) -> tuple[AckResult, CrisisAlert | None]:
-    member = await session.scalar(select(Staff).where(Staff.telegram_user_id == telegram_user_id))
-    if member is None:
+    member = await staff_by_telegram(session, telegram_user_id)
+    if member is None or not may(member, Permission.CRISIS):
         return AckResult.NOT_STAFF, None
     alert = await session.get(CrisisAlert, alert_id, with_for_update=True)
     if alert is None:

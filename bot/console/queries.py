@@ -1,0 +1,299 @@
+"""What the console's pages show, read in a few set-based queries (a page costs the same for 10 patients or 1,000).
+
+Plain data out; the routes render it. Times stay UTC here; templates show them in the clinic's or patient's zone.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.appointments.messages import label_of
+from bot.appointments.service import appointment_state
+from bot.checkin.service import DAILY
+from bot.clinic import ClinicConfig
+from bot.patients import local_today
+from bot.questionnaires.instruments import instruments
+from bot.questionnaires.service import latest_totals
+from bot.safety.detector import Tier
+from bot.safety.explain import explain
+from storage.models import (
+    Appointment,
+    AppointmentStatus,
+    CheckIn,
+    CrisisAlert,
+    CrisisEvent,
+    JournalEntry,
+    Patient,
+    PatientStatus,
+)
+
+TREND_DAYS = 14
+ADHERENCE_DAYS = 30
+SILENT_DAYS = 3
+AWAITING_REVIEW = ("no", "unanswered", None)
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRow:
+    id: int
+    patient_id: int | None
+    person: str
+    tier: str
+    opened_at: datetime
+    events: int
+    excerpt: str
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRow:
+    event_id: int
+    patient_id: int | None
+    name: str
+    detected_at: datetime
+    excerpt: str
+    answer: str | None
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class SilentRow:
+    patient_id: int
+    name: str
+    last_seen: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentRow:
+    id: int
+    patient_id: int
+    name: str
+    label: str
+    starts_at: datetime
+    state: str
+
+
+@dataclass
+class Today:
+    alerts: list[AlertRow] = field(default_factory=list)
+    reviews: list[ReviewRow] = field(default_factory=list)
+    silent: list[SilentRow] = field(default_factory=list)
+    appointments: list[AppointmentRow] = field(default_factory=list)
+    reschedules: list[AppointmentRow] = field(default_factory=list)
+
+
+async def today(session: AsyncSession, *, config: ClinicConfig, now: datetime) -> Today:
+    page = Today()
+    alerts = list(
+        await session.scalars(
+            select(CrisisAlert).where(CrisisAlert.acknowledged_at.is_(None)).order_by(CrisisAlert.opened_at)
+        )
+    )
+    latest: dict[int, CrisisEvent] = {}
+    if alerts:
+        newest = (
+            select(func.max(CrisisEvent.id))
+            .where(CrisisEvent.alert_id.in_([a.id for a in alerts]))
+            .group_by(CrisisEvent.alert_id)
+        )
+        for event in await session.scalars(select(CrisisEvent).where(CrisisEvent.id.in_(newest))):
+            assert event.alert_id is not None
+            latest[event.alert_id] = event
+    for alert in alerts:
+        event = latest.get(alert.id)
+        page.alerts.append(
+            AlertRow(
+                alert.id,
+                alert.patient_id,
+                alert.person,
+                alert.tier,
+                alert.opened_at,
+                alert.events,
+                event.excerpt if event else "",
+                explain(rule=event.rule, matched=event.matched, score=event.score, answer=event.answer)
+                if event
+                else "",
+            )
+        )
+    reviews = await session.execute(
+        select(CrisisEvent, Patient.display_name)
+        .outerjoin(Patient, Patient.id == CrisisEvent.patient_id)
+        .where(
+            CrisisEvent.tier == Tier.POSSIBLE.value,
+            CrisisEvent.reviewed_at.is_(None),
+            or_(CrisisEvent.answer.in_(("no", "unanswered")), CrisisEvent.answer.is_(None)),
+        )
+        .order_by(CrisisEvent.detected_at)
+    )
+    for event, name in reviews:
+        page.reviews.append(
+            ReviewRow(
+                event.id,
+                event.patient_id,
+                name or f"Telegram {event.telegram_user_id}",
+                event.detected_at,
+                event.excerpt,
+                event.answer,
+                explain(rule=event.rule, matched=event.matched, score=event.score),
+            )
+        )
+    page.silent = await silent_patients(session, now=now)
+    zone = ZoneInfo(config.clinic.timezone)
+    day_start = datetime.combine(now.astimezone(zone).date(), datetime.min.time(), zone)
+    page.appointments = await _appointments(
+        session,
+        config,
+        Appointment.starts_at >= day_start,
+        Appointment.starts_at < day_start + timedelta(days=1),
+        Appointment.status == AppointmentStatus.SCHEDULED,
+    )
+    page.reschedules = await _appointments(
+        session,
+        config,
+        Appointment.reschedule_requested_at.is_not(None),
+        Appointment.status == AppointmentStatus.SCHEDULED,
+        Appointment.starts_at >= now,
+    )
+    return page
+
+
+async def _appointments(session: AsyncSession, config: ClinicConfig, *where: object) -> list[AppointmentRow]:
+    rows = await session.execute(
+        select(Appointment, Patient.display_name)
+        .join(Patient, Patient.id == Appointment.patient_id)
+        .where(*where)  # type: ignore[arg-type]
+        .order_by(Appointment.starts_at)
+    )
+    return [
+        AppointmentRow(a.id, a.patient_id, name, label_of(config, a.kind), a.starts_at, appointment_state(a))
+        for a, name in rows
+    ]
+
+
+async def silent_patients(session: AsyncSession, *, now: datetime, days: int = SILENT_DAYS) -> list[SilentRow]:
+    """Active patients who have answered no check-in and written nothing for `days` days, longest silent first."""
+    answered = (
+        select(CheckIn.patient_id, func.max(CheckIn.answered_at).label("at")).group_by(CheckIn.patient_id).subquery()
+    )
+    written = (
+        select(JournalEntry.patient_id, func.max(JournalEntry.created_at).label("at"))
+        .group_by(JournalEntry.patient_id)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(Patient.id, Patient.display_name, Patient.enrolled_at, answered.c.at, written.c.at)
+        .outerjoin(answered, answered.c.patient_id == Patient.id)
+        .outerjoin(written, written.c.patient_id == Patient.id)
+        .where(Patient.status == PatientStatus.ACTIVE)
+    )
+    cutoff = now - timedelta(days=days)
+    silent = []
+    for patient_id, name, enrolled_at, last_answer, last_entry in rows:
+        seen = max((t for t in (last_answer, last_entry) if t is not None), default=None)
+        if (seen or enrolled_at or now) <= cutoff:
+            silent.append(SilentRow(patient_id, name, seen))
+    return sorted(silent, key=lambda row: row.last_seen or datetime.min.replace(tzinfo=now.tzinfo))
+
+
+# --- Patients -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    instrument: str
+    title: str
+    total: int
+    band: str
+    change: int | None
+
+
+@dataclass
+class PatientListRow:
+    id: int
+    name: str
+    status: str
+    last_mood: int | None = None
+    trend: list[int | None] = field(default_factory=list)
+    answered: int = 0
+    asked: int = 0
+    next_appointment: AppointmentRow | None = None
+    scores: list[Score] = field(default_factory=list)
+
+    @property
+    def adherence(self) -> int | None:
+        return round(100 * self.answered / self.asked) if self.asked else None
+
+
+async def patient_list(
+    session: AsyncSession, *, config: ClinicConfig, now: datetime, search: str = ""
+) -> list[PatientListRow]:
+    query = select(Patient).where(Patient.status != PatientStatus.INVITED).order_by(Patient.display_name, Patient.id)
+    if search.strip():
+        query = query.where(Patient.display_name.ilike(f"%{_like(search.strip())}%", escape="\\"))
+    patients = list(await session.scalars(query))
+    if not patients:
+        return []
+    rows = {p.id: PatientListRow(p.id, p.display_name, p.status.value) for p in patients}
+    today_of = {p.id: local_today(p, now) for p in patients}
+    earliest = min(today_of.values()) - timedelta(days=ADHERENCE_DAYS)
+    scores: dict[int, dict[date, int]] = defaultdict(dict)
+    ids = list(rows)
+    checkins = await session.execute(
+        select(CheckIn.patient_id, CheckIn.local_date, CheckIn.score).where(
+            CheckIn.kind == DAILY, CheckIn.local_date >= earliest, CheckIn.patient_id.in_(ids)
+        )
+    )
+    for patient_id, day, score in checkins:
+        if day > today_of[patient_id] or day <= today_of[patient_id] - timedelta(days=ADHERENCE_DAYS):
+            continue
+        row = rows[patient_id]
+        row.asked += 1
+        if score is not None:
+            row.answered += 1
+            scores[patient_id][day] = score
+    latest_day = (
+        select(CheckIn.patient_id, func.max(CheckIn.local_date).label("day"))
+        .where(CheckIn.score.is_not(None), CheckIn.patient_id.in_(ids))
+        .group_by(CheckIn.patient_id)
+        .subquery()
+    )
+    last = await session.execute(
+        select(CheckIn.patient_id, CheckIn.score)
+        .join(latest_day, (CheckIn.patient_id == latest_day.c.patient_id) & (CheckIn.local_date == latest_day.c.day))
+        .where(CheckIn.score.is_not(None))
+    )
+    for patient_id, score in last:
+        if patient_id in rows:
+            rows[patient_id].last_mood = score
+    for patient_id, row in rows.items():
+        day = today_of[patient_id]
+        row.trend = [scores[patient_id].get(day - timedelta(days=n)) for n in range(TREND_DAYS - 1, -1, -1)]
+    upcoming = await _appointments(
+        session,
+        config,
+        Appointment.starts_at >= now,
+        Appointment.status == AppointmentStatus.SCHEDULED,
+        Appointment.patient_id.in_(ids),
+    )
+    for appointment in upcoming:  # in time order: the first one seen is the next
+        row = rows[appointment.patient_id]
+        row.next_appointment = row.next_appointment or appointment
+    for patient_id, trends in (await latest_totals(session)).items():
+        if patient_id in rows:
+            rows[patient_id].scores = [_score(t.instrument, t.latest, t.previous) for t in trends]
+    return list(rows.values())
+
+
+def _score(key: str, total: int, previous: int | None) -> Score:
+    spec = instruments()[key]
+    return Score(key, spec.title, total, spec.band(total).name, None if previous is None else total - previous)
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,383 @@
+"""The console's routes: each takes the signed-in staff member from `staff_page`, calls one service, renders a
+template. Every POST is checked for its CSRF token there, in one place."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from itsdangerous import BadSignature, Signer
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+
+from bot.audit import ACKNOWLEDGE, REVIEW, VIEW, audit
+from bot.console import queries
+from bot.console.auth import Current, LinkProblem, check_link, console_actor, current, end, redeem_link
+from bot.console.security import same
+from bot.console.svg import mood_chart
+from bot.export.collect import collect
+from bot.export.formats import parse_format, render
+from bot.export.service import export_data
+from bot.runtime import Runtime
+from bot.safety.handlers import acknowledge_everywhere
+from bot.safety.service import AckResult
+from bot.staff.access import Permission, may
+from bot.staff.manage import StaffError, add_staff, deactivate, set_role
+from storage.models import AuditEvent, CrisisEvent, Patient, Staff, StaffRole
+
+SESSION_COOKIE = "moodbot_console"
+LOGIN_COOKIE = "moodbot_login"  # the sign-in form's CSRF token, before there is a session
+DEFAULT_DAYS = 30
+AUDIT_ROWS = 500
+
+
+class SignInNeeded(Exception):
+    """No live session: the browser is sent to the sign-in page, which holds no patient data."""
+
+
+def runtime_of(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+def _signer(request: Request) -> Signer:
+    return request.app.state.signer
+
+
+def session_token(request: Request) -> str | None:
+    raw = request.cookies.get(SESSION_COOKIE)
+    if not raw:
+        return None
+    try:
+        return _signer(request).unsign(raw).decode()
+    except BadSignature:
+        return None
+
+
+@asynccontextmanager
+async def staff_page(
+    request: Request, permission: Permission | None = Permission.PATIENTS
+) -> AsyncIterator[tuple[AsyncSession, Current, FormData | None]]:
+    """The unit of work of one console request: the live session, its role checked, a POST's CSRF token checked."""
+    rt = runtime_of(request)
+    token = session_token(request)
+    form = await request.form() if request.method == "POST" else None
+    async with rt.session() as db:
+        who = await current(db, token=token, now=rt.clock.now()) if token else None
+        if who is None:
+            raise SignInNeeded
+        if form is not None and not same(_field(form, "csrf"), who.csrf_token):
+            raise HTTPException(403, "This form has expired. Please go back, reload the page and try again.")
+        if permission is not None and not may(who.member, permission):
+            raise HTTPException(403, "Your role does not include this page.")
+        yield db, who, form
+
+
+def _field(form: FormData, name: str) -> str | None:
+    value = form.get(name)
+    return value if isinstance(value, str) else None
+
+
+def page(request: Request, template: str, who: Current | None, status: int = 200, **context: Any) -> HTMLResponse:
+    templates = request.app.state.templates
+    rt = runtime_of(request)
+    return templates.TemplateResponse(
+        request,
+        template,
+        {"who": who, "clinic": rt.clinic, "now": rt.clock.now(), "Permission": Permission, "may": may, **context},
+        status_code=status,
+    )
+
+
+# --- Signing in and out ---------------------------------------------------------------------------------------
+
+
+async def signin(request: Request) -> HTMLResponse:
+    return page(request, "signin.html", None)
+
+
+_LINK_PROBLEMS = {
+    LinkProblem.UNKNOWN: "This sign-in link is not valid. It may be mistyped or incomplete.",
+    LinkProblem.USED: "This sign-in link has been used already. Each link works once.",
+    LinkProblem.EXPIRED: "This sign-in link has expired. Links work for 10 minutes.",
+    LinkProblem.INACTIVE: "This account is no longer active.",
+}
+
+
+async def login_form(request: Request) -> HTMLResponse:
+    """A link opened: a button to sign in, so that a link previewer fetching the page signs no one in."""
+    if not request.app.state.sign_in_limit.allow(_address(request)):
+        return page(request, "link.html", None, status=429, problem="Too many attempts. Please wait a minute.")
+    rt = runtime_of(request)
+    async with rt.session() as db:
+        checked = await check_link(db, token=request.path_params["token"], now=rt.clock.now())
+    if isinstance(checked, LinkProblem):
+        return page(request, "link.html", None, status=400, problem=_LINK_PROBLEMS[checked])
+    csrf = request.app.state.new_token()
+    response = page(request, "link.html", None, problem=None, csrf=csrf)
+    _cookie(request, response, LOGIN_COOKIE, csrf, max_age=600, path="/login")
+    return response
+
+
+async def login(request: Request) -> Response:
+    if not request.app.state.sign_in_limit.allow(_address(request)):
+        return page(request, "link.html", None, status=429, problem="Too many attempts. Please wait a minute.")
+    form = await request.form()
+    if not same(_field(form, "csrf"), request.cookies.get(LOGIN_COOKIE, "")) or not request.cookies.get(LOGIN_COOKIE):
+        raise HTTPException(403, "This form has expired. Please open the link again.")
+    rt = runtime_of(request)
+    async with rt.session() as db:
+        signed_in = await redeem_link(
+            db, token=request.path_params["token"], now=rt.clock.now(), address=_address(request)
+        )
+    if isinstance(signed_in, LinkProblem):
+        return page(request, "link.html", None, status=400, problem=_LINK_PROBLEMS[signed_in])
+    response = RedirectResponse("/", status_code=303)
+    _cookie(request, response, SESSION_COOKIE, _signer(request).sign(signed_in.token).decode(), max_age=12 * 3600)
+    response.delete_cookie(LOGIN_COOKIE, path="/login")
+    return response
+
+
+def _cookie(request: Request, response: Response, name: str, value: str, *, max_age: int, path: str = "/") -> None:
+    response.set_cookie(
+        name, value, max_age=max_age, path=path, httponly=True, samesite="strict", secure=request.app.state.secure
+    )
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
+async def logout(request: Request) -> Response:
+    async with staff_page(request, None) as (db, who, _):
+        await end(db, session_id=who.session_id, now=runtime_of(request).clock.now())
+    response = RedirectResponse("/signin", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# --- Today ----------------------------------------------------------------------------------------------------
+
+
+async def today(request: Request) -> HTMLResponse:
+    rt = runtime_of(request)
+    async with staff_page(request) as (db, who, _):
+        data = await queries.today(db, config=rt.clinic, now=rt.clock.now())
+    fragment = request.query_params.get("fragment") == "1"
+    return page(request, "_today.html" if fragment else "today.html", who, today=data)
+
+
+async def acknowledge_alert(request: Request) -> Response:
+    rt = runtime_of(request)
+    alert_id = _int(request.path_params["alert_id"])
+    async with staff_page(request, Permission.CRISIS) as (_, who, _):
+        member = who.member
+    result, _by = await acknowledge_everywhere(rt, alert_id=alert_id, telegram_user_id=member.telegram_user_id)
+    if result is AckResult.UNKNOWN:
+        raise HTTPException(404, "There is no such alert.")
+    if result is AckResult.DONE:
+        async with rt.session() as db:
+            audit(db, actor=console_actor(member), patient_id=None, action=ACKNOWLEDGE, now=rt.clock.now(),
+                  detail={"alert_id": alert_id})  # fmt: skip
+    return RedirectResponse("/", status_code=303)
+
+
+async def review(request: Request) -> Response:
+    rt = runtime_of(request)
+    event_id = _int(request.path_params["event_id"])
+    async with staff_page(request, Permission.CRISIS) as (db, who, _):
+        event = await db.get(CrisisEvent, event_id, with_for_update=True)
+        if event is None or event.tier != "possible":
+            raise HTTPException(404, "There is no such entry.")
+        if event.reviewed_at is None:
+            event.reviewed_at, event.reviewed_by = rt.clock.now(), who.member.name
+            audit(db, actor=console_actor(who.member), patient_id=event.patient_id, action=REVIEW,
+                  now=rt.clock.now(), detail={"event_id": event.id})  # fmt: skip
+    return RedirectResponse("/", status_code=303)
+
+
+# --- Patients -------------------------------------------------------------------------------------------------
+
+
+async def patients(request: Request) -> HTMLResponse:
+    rt = runtime_of(request)
+    search = request.query_params.get("q", "")[:100]
+    async with staff_page(request) as (db, who, _):
+        rows = await queries.patient_list(db, config=rt.clinic, now=rt.clock.now(), search=search)
+    return page(request, "patients.html", who, rows=rows, search=search)
+
+
+def _int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise HTTPException(404, "Not found.") from None
+    if not 0 < number < 2**62:
+        raise HTTPException(404, "Not found.")
+    return number
+
+
+def _range(request: Request, today: date) -> tuple[date, date]:
+    """The page's date range (`from`, `to`), the last 30 days by default; a bad date is a clear 400."""
+    try:
+        end_day = date.fromisoformat(request.query_params["to"]) if request.query_params.get("to") else today
+        start_day = (
+            date.fromisoformat(request.query_params["from"])
+            if request.query_params.get("from")
+            else end_day - timedelta(days=DEFAULT_DAYS - 1)
+        )
+    except ValueError:
+        raise HTTPException(400, "Dates are written YYYY-MM-DD.") from None
+    if start_day > end_day:
+        raise HTTPException(400, "The range starts after it ends.")
+    return start_day, end_day
+
+
+async def patient(request: Request) -> HTMLResponse:
+    rt = runtime_of(request)
+    patient_id = _int(request.path_params["patient_id"])
+    now = rt.clock.now()
+    async with staff_page(request) as (db, who, _):
+        found = await db.get(Patient, patient_id)
+        if found is None:
+            raise HTTPException(404, "There is no such patient.")
+        start_day, end_day = _range(request, now.astimezone(ZoneInfo(found.timezone)).date())
+        data = await collect(db, patient=found, config=rt.clinic, start=start_day, end=end_day, now=now)
+        detail = {"from": start_day.isoformat(), "to": end_day.isoformat(), "journal": len(data.journal)}
+        audit(db, actor=console_actor(who.member), patient_id=found.id, action=VIEW, now=now, detail=detail)
+    points = [(c.local_date, c.score) for c in data.checkins if c.score is not None and c.kind == "daily"]
+    infusions = [data.local(a.starts_at).date() for a in data.appointments if a.kind == "infusion"]
+    chart = mood_chart(points, infusions, start=start_day, end=end_day, label=f"Mood of {found.display_name}")
+    return page(request, "patient.html", who, patient=found, data=data, chart=chart, start=start_day, end=end_day)
+
+
+async def export(request: Request) -> Response:
+    rt = runtime_of(request)
+    patient_id = _int(request.path_params["patient_id"])
+    fmt = parse_format(request.path_params["fmt"], default=None)  # type: ignore[arg-type]
+    if fmt is None:
+        raise HTTPException(404, "No such format.")
+    now = rt.clock.now()
+    async with staff_page(request, Permission.EXPORT) as (db, who, _):
+        found = await db.get(Patient, patient_id)
+        if found is None:
+            raise HTTPException(404, "There is no such patient.")
+        start_day, end_day = _range(request, now.astimezone(ZoneInfo(found.timezone)).date())
+        data = await export_data(db, patient=found, config=rt.clinic, fmt=fmt, actor=console_actor(who.member),
+                                 now=now, start=start_day, end=end_day)  # fmt: skip
+    file = await asyncio.to_thread(render, data, fmt)  # a PDF takes a moment: never on the event loop
+    return Response(
+        file.content,
+        media_type=file.media_type,
+        headers={"content-disposition": f'attachment; filename="{file.filename}"'},
+    )
+
+
+# --- Staff and audit (admins) ---------------------------------------------------------------------------------
+
+
+async def staff(request: Request) -> HTMLResponse:
+    async with staff_page(request, Permission.STAFF) as (db, who, _):
+        members = list(await db.scalars(select(Staff).order_by(Staff.deactivated_at.is_not(None), Staff.name)))
+    return page(request, "staff.html", who, members=members, roles=list(StaffRole), problem=None)
+
+
+async def staff_change(request: Request) -> Response:
+    rt = runtime_of(request)
+    action = request.path_params.get("action", "add")
+    problem = None
+    async with staff_page(request, Permission.STAFF) as (db, who, form):
+        assert form is not None
+        actor, now = console_actor(who.member), rt.clock.now()
+        try:
+            if action == "add":
+                role = StaffRole(_field(form, "role") or "counselor")
+                telegram_id = _int(_field(form, "telegram_id") or "0")
+                await add_staff(db, telegram_id=telegram_id, name=_field(form, "name") or "", role=role, now=now,
+                                actor=actor)  # fmt: skip
+            elif action == "deactivate":
+                await deactivate(db, staff_id=_int(request.path_params["staff_id"]), now=now, actor=actor)
+            else:
+                role = StaffRole(_field(form, "role") or "")
+                await set_role(db, staff_id=_int(request.path_params["staff_id"]), role=role, now=now, actor=actor)
+        except (StaffError, ValueError, HTTPException) as exc:
+            problem = str(exc.detail if isinstance(exc, HTTPException) else exc)
+        members = list(await db.scalars(select(Staff).order_by(Staff.deactivated_at.is_not(None), Staff.name)))
+    if problem is None:
+        return RedirectResponse("/staff", status_code=303)
+    return page(request, "staff.html", who, status=400, members=members, roles=list(StaffRole), problem=problem)
+
+
+async def audit_log(request: Request) -> Response:
+    async with staff_page(request, Permission.AUDIT) as (db, who, _):
+        filters, rows = await _audit_rows(db, request)
+    if request.url.path.endswith(".csv"):
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["at", "action", "actor_kind", "actor", "patient_id", "detail"])
+        for row in rows:
+            writer.writerow([row.at.isoformat(), row.action, row.actor_kind, row.actor, row.patient_id, row.detail])
+        return Response(
+            "\ufeff" + out.getvalue(),
+            media_type="text/csv; charset=utf-8",
+            headers={"content-disposition": 'attachment; filename="moodbot-audit.csv"'},
+        )
+    return page(request, "audit.html", who, rows=rows, filters=filters, limit=AUDIT_ROWS)
+
+
+async def _audit_rows(db: AsyncSession, request: Request) -> tuple[dict[str, str], list[AuditEvent]]:
+    params = request.query_params
+    filters = {name: params.get(name, "").strip()[:100] for name in ("actor", "patient", "action", "from", "to")}
+    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(AUDIT_ROWS)
+    if filters["actor"]:
+        query = query.where(AuditEvent.actor == filters["actor"])
+    if filters["patient"]:
+        query = query.where(AuditEvent.patient_id == _int(filters["patient"]))
+    if filters["action"]:
+        query = query.where(AuditEvent.action == filters["action"])
+    try:
+        if filters["from"]:
+            query = query.where(AuditEvent.at >= datetime.fromisoformat(filters["from"] + "T00:00:00+00:00"))
+        if filters["to"]:
+            query = query.where(
+                AuditEvent.at < datetime.fromisoformat(filters["to"] + "T00:00:00+00:00") + timedelta(days=1)
+            )
+    except ValueError:
+        raise HTTPException(400, "Dates are written YYYY-MM-DD.") from None
+    return filters, list(await db.scalars(query))
+
+
+# --- Health ---------------------------------------------------------------------------------------------------
+
+
+async def healthz(request: Request) -> PlainTextResponse:
+    return PlainTextResponse("ok")
+
+
+async def readyz(request: Request) -> PlainTextResponse:
+    """Ready when the database answers at the current schema and the learned layer is loaded."""
+    from storage.migrate import head_revision
+
+    rt = runtime_of(request)
+    problems = []
+    try:
+        async with rt.session() as db:
+            revision = await db.scalar(text("SELECT version_num FROM alembic_version"))
+        if revision != head_revision():
+            problems.append("database schema is not current")
+    except Exception:
+        problems.append("database unreachable")
+    if not rt.detector.learned:
+        problems.append("crisis model not loaded")
+    if problems:
+        return PlainTextResponse("; ".join(problems), status_code=503)
+    return PlainTextResponse("ready")
