@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 
 from bot.cli import appointments, patients, safety, staff
@@ -44,7 +43,10 @@ def run(
     webhook: Annotated[bool, typer.Option("--webhook", help="Receive updates by webhook (WEBHOOK_URL …).")] = False,
 ) -> None:
     """Run the bot (long polling unless --webhook)."""
+    import asyncio
+
     from bot.app import build_application
+    from bot.console.server import ConsoleError, serve
     from storage.db import create_engine, session_factory
 
     env = load_env()
@@ -63,17 +65,9 @@ def run(
 
     application = build_application(settings, env.clinic, sessions=session_factory(engine), post_shutdown=dispose)
     try:
-        if webhook:
-            application.run_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path="telegram",
-                webhook_url=settings.webhook_url,
-                secret_token=settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
-                allowed_updates=Update.ALL_TYPES,
-            )
-        else:
-            application.run_polling(allowed_updates=Update.ALL_TYPES)
+        asyncio.run(serve(application, settings, webhook=webhook))
+    except ConsoleError as exc:
+        fail(f"{exc}; set CONSOLE_PORT (0 turns the console off)", 2)
     except InvalidToken:
         fail("Telegram rejected TELEGRAM_BOT_TOKEN; copy it again from @BotFather", 2)
     except NetworkError as exc:

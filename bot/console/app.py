@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from collections.abc import Sequence
 from importlib.resources import files
 from typing import Any
 
@@ -74,7 +75,8 @@ class Metrics:
         return measured
 
 
-def build_console(rt: Runtime) -> Starlette:
+def build_console(rt: Runtime, *, pages: bool = True, extra: Sequence[tuple[str, Any]] = ()) -> Starlette:
+    """The console app; `pages=False` keeps only the health endpoints (and `extra` routes, such as the webhook)."""
     templates = Jinja2Templates(directory=str(PACKAGE.joinpath("templates")))
     templates.env.filters.update(FILTERS)
     templates.env.globals["sparkline"] = sparkline
@@ -83,6 +85,12 @@ def build_console(rt: Runtime) -> Starlette:
     async def metrics_page(request: Request) -> Response:
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
+    health = [
+        Route("/healthz", views.healthz),
+        Route("/readyz", views.readyz),
+        Route("/metrics", metrics_page),
+        *(Route(path, endpoint, methods=["POST"]) for path, endpoint in extra),
+    ]
     routes = [
         Route("/signin", views.signin),
         Route("/login/{token}", views.login_form, methods=["GET"]),
@@ -99,9 +107,6 @@ def build_console(rt: Runtime) -> Starlette:
         Route("/staff/{staff_id}/{action}", views.staff_change, methods=["POST"]),
         Route("/audit", views.audit_log),
         Route("/audit.csv", views.audit_log),
-        Route("/healthz", views.healthz),
-        Route("/readyz", views.readyz),
-        Route("/metrics", metrics_page),
         Mount("/static", StaticFiles(directory=str(PACKAGE.joinpath("static"))), name="static"),
     ]
 
@@ -113,7 +118,7 @@ def build_console(rt: Runtime) -> Starlette:
         return views.page(request, "error.html", None, status=exc.status_code, message=exc.detail)
 
     app = Starlette(
-        routes=routes,
+        routes=[*health, *(routes if pages else [])],
         middleware=[Middleware(SecurityHeaders)],
         exception_handlers={views.SignInNeeded: sign_in_needed, HTTPException: http_error},
     )
@@ -127,7 +132,7 @@ def build_console(rt: Runtime) -> Starlette:
     return app
 
 
-def console_asgi(rt: Runtime) -> ASGIApp:
+def console_asgi(rt: Runtime, *, pages: bool = True, extra: Sequence[tuple[str, Any]] = ()) -> ASGIApp:
     """The console with its request metrics around it."""
-    app = build_console(rt)
+    app = build_console(rt, pages=pages, extra=extra)
     return app.state.metrics.wrap(app)

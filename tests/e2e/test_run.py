@@ -28,6 +28,7 @@ async def start_bot(
         "TELEGRAM_API_BASE_URL": standin.base_url,
         "DATABASE_URL": database_url,
         "MOODBOT_ENCRYPTION_KEY": "run-test",
+        "CONSOLE_PORT": "0",
         **settings,
     }
     return await asyncio.create_subprocess_exec(
@@ -37,13 +38,27 @@ async def start_bot(
 
 
 async def test_run_serves_and_stops_cleanly_on_sigterm(database_url: str, tmp_path: Path) -> None:
+    port = _free_port()
     async with BotApiStandIn(token=TOKEN) as standin:
-        process = await start_bot(standin, database_url, tmp_path, LOG_LEVEL="DEBUG", DISPATCH_INTERVAL_SECONDS="1")
+        process = await start_bot(
+            standin, database_url, tmp_path, LOG_LEVEL="DEBUG", DISPATCH_INTERVAL_SECONDS="1", CONSOLE_PORT=str(port)
+        )
         try:
             await standin.wait_for(lambda: standin.commands or None, timeout=30)
             await standin.send_text(USER, "my very private words")
             [reply] = await standin.wait_for_messages(USER, 1, timeout=30)
             assert "patients of" in reply.text
+            async with aiohttp.ClientSession() as client:
+                health = await client.get(f"http://127.0.0.1:{port}/healthz")
+                assert health.status == 200 and "frame-ancestors 'none'" in health.headers["content-security-policy"]
+                front = await client.get(f"http://127.0.0.1:{port}/", allow_redirects=False)
+                assert front.status == 303 and front.headers["location"] == "/signin"
+                for _ in range(100):  # ready once the learned layer has loaded in the background
+                    ready = await client.get(f"http://127.0.0.1:{port}/readyz")
+                    if ready.status == 200:
+                        break
+                    await asyncio.sleep(0.1)
+                assert ready.status == 200, await ready.text()
             process.send_signal(signal.SIGTERM)
             _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
         finally:
@@ -87,6 +102,18 @@ async def test_webhook_mode_checks_the_secret_and_serves(database_url: str, tmp_
                 await process.wait()
     assert process.returncode == 0, stderr.decode()[-2000:]
     assert TOKEN not in stderr.decode()
+
+
+async def test_a_console_port_in_use_is_one_clear_line(database_url: str, tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        async with BotApiStandIn(token=TOKEN) as standin:
+            process = await start_bot(standin, database_url, tmp_path, CONSOLE_PORT=str(port))
+            _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in stderr.decode() and "Traceback" not in stderr.decode()
 
 
 async def test_run_without_a_token_says_what_to_set(tmp_path: Path) -> None:

@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.audit import Actor, ActorKind
 from bot.clinic import ClinicConfig
 from bot.enrollment.service import create_patient
 from bot.export.collect import collect
 from bot.export.formats import Format
-from bot.export.service import Actor, ActorKind, erase_patient_data, export_data
+from bot.export.service import erase_patient_data, export_data
 from storage.db import create_engine, session_factory, session_scope
 from storage.models import (
     Appointment,
