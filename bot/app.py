@@ -49,7 +49,7 @@ from bot.safety.service import ALERT_KIND, POSSIBLE_KIND
 from bot.sender import Limits, PacingRateLimiter, Sender
 from bot.settings import Settings
 from bot.staff import notices
-from bot.staff.handlers import patients_command, today_command
+from bot.staff.handlers import console_command, patients_command, today_command
 from bot.texts import t
 from bot.updates import ChatOrderedUpdateProcessor
 from storage.models import Meta
@@ -164,6 +164,7 @@ def _register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("patients", patients_command, filters=new))
     app.add_handler(CommandHandler("today", today_command, filters=new))
     app.add_handler(CommandHandler("export", export_command, filters=new))
+    app.add_handler(CommandHandler("console", console_command, filters=new))
     app.add_handler(CallbackQueryHandler(acknowledge_button, pattern=r"^ack:"))
     app.add_handler(CallbackQueryHandler(possible_button, pattern=r"^pq:"))
     app.add_handler(CallbackQueryHandler(reminder_button, pattern=r"^ap:"))

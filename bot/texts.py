@@ -258,6 +258,11 @@ EN: dict[str, str] = {
     "export.failed": "Sorry, the export could not be made just now. Please try again in a moment.",
     # Staff
     "staff.only": "Sorry, this command is only for the clinic's staff.",
+    "console.link": (
+        "Your sign-in link for the clinic console. It works once, for {minutes} minutes; please don't share it.\n{url}"
+    ),
+    "console.private": "For your safety, send /console to me in a private chat, not in a group.",
+    "console.off": "The web console is turned off for this clinic (CONSOLE_PORT=0).",
     "staff.patients.header": "Patients ({count}):",
     "staff.patients.row": "#{id} {name} – {status}, check-in {time} {timezone}, last score {score}{scores}",
     "staff.patients.empty": "No patients yet.",

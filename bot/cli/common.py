@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import getpass
 import json
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -64,6 +66,14 @@ def with_session(env: Env, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
         return asyncio.run(main())
     except UserError as exc:
         fail(str(exc))
+
+
+def operator() -> str:
+    """Who runs the command, for the audit trail: the operating-system user."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no user name in some containers
+        return f"uid {os.getuid()}"
 
 
 def emit_json(document: Any) -> None:

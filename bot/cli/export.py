@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import tempfile
 from pathlib import Path
@@ -14,19 +13,12 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit import Actor, ActorKind
-from bot.cli.common import UserError, date_option, emit_json, fail, load_env, with_session
+from bot.cli.common import UserError, date_option, emit_json, fail, load_env, operator, with_session
 from bot.clock import SystemClock
 from bot.export.formats import Format, render
 from bot.export.model import ExportData
 from bot.export.service import export_data
 from storage.models import Patient
-
-
-def _operator() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no user name in some containers
-        return f"uid {os.getuid()}"
 
 
 def _write(path: Path, content: bytes) -> None:
@@ -57,7 +49,7 @@ def export(
     if not out.parent.is_dir():
         fail(f"cannot write {out}: the folder {out.parent} does not exist")
     now = SystemClock().now()
-    actor = Actor(ActorKind.CLI, _operator())
+    actor = Actor(ActorKind.CLI, operator())
     with Progress(
         TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=Console(stderr=True), transient=True
     ) as progress:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import typer
@@ -10,8 +11,11 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.cli.common import UserError, emit_json, load_env, with_session
+from bot.audit import Actor, ActorKind
+from bot.cli.common import Env, UserError, emit_json, load_env, operator, with_session
 from bot.clock import SystemClock
+from bot.console.auth import issue_link
+from bot.staff.manage import StaffError, add_staff, deactivate, set_role
 from storage.models import Staff, StaffRole
 
 app = typer.Typer(help="Register clinic staff.", no_args_is_help=True)
@@ -23,8 +27,30 @@ def _row(member: Staff) -> dict[str, Any]:
         "telegram_id": member.telegram_user_id,
         "name": member.name,
         "role": member.role.value,
+        "state": "active" if member.active else "deactivated",
         "created_at": member.created_at.isoformat(),
     }
+
+
+def _cli_actor() -> Actor:
+    return Actor(ActorKind.CLI, operator())
+
+
+def _change(env: Env, change: Callable[[AsyncSession], Awaitable[Staff]]) -> dict[str, Any]:
+    async def work(session: AsyncSession) -> dict[str, Any]:
+        try:
+            return _row(await change(session))
+        except StaffError as exc:
+            raise UserError(str(exc)) from None
+
+    return with_session(env, work)
+
+
+def _print(result: dict[str, Any], as_json: bool, done: str) -> None:
+    if as_json:
+        emit_json(result)
+    else:
+        Console().print(f"Staff #{result['id']} {result['name']} ({result['role']}) {done}.", highlight=False)
 
 
 @app.command("add")
@@ -40,20 +66,61 @@ def add(
         raise typer.BadParameter("a Telegram user id is a positive number", param_hint="--telegram-id")
     if not name.strip():
         raise typer.BadParameter("give a name", param_hint="--name")
+    now = SystemClock().now()
+    result = _change(
+        env,
+        lambda s: add_staff(s, telegram_id=telegram_id, name=name, role=role, now=now, actor=_cli_actor()),
+    )
+    _print(result, as_json, "added")
+
+
+@app.command("deactivate")
+def deactivate_(
+    staff_id: Annotated[int, typer.Argument(help="The staff member's id (moodbot staff list).")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Stop a staff member: no more console, staff commands or acknowledgements; their sessions end now."""
+    env = load_env()
+    now = SystemClock().now()
+    _print(
+        _change(env, lambda s: deactivate(s, staff_id=staff_id, now=now, actor=_cli_actor())), as_json, "deactivated"
+    )
+
+
+@app.command("set-role")
+def set_role_(
+    staff_id: Annotated[int, typer.Argument(help="The staff member's id (moodbot staff list).")],
+    role: Annotated[StaffRole, typer.Argument(case_sensitive=False)],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Make a staff member a counselor or an admin."""
+    env = load_env()
+    now = SystemClock().now()
+    result = _change(env, lambda s: set_role(s, staff_id=staff_id, role=role, now=now, actor=_cli_actor()))
+    _print(result, as_json, "is now " + role.value)
+
+
+@app.command("login-link")
+def login_link(
+    staff_id: Annotated[int, typer.Argument(help="The staff member's id (moodbot staff list).")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """A one-time link into the web console for a staff member, valid 10 minutes."""
+    env = load_env()
+    now = SystemClock().now()
 
     async def work(session: AsyncSession) -> dict[str, Any]:
-        if await session.scalar(select(Staff.id).where(Staff.telegram_user_id == telegram_id)) is not None:
-            raise UserError(f"Telegram id {telegram_id} is already registered as staff")
-        member = Staff(telegram_user_id=telegram_id, name=name.strip(), role=role, created_at=SystemClock().now())
-        session.add(member)
-        await session.flush()
-        return _row(member)
+        member = await session.get(Staff, staff_id)
+        if member is None or not member.active:
+            raise UserError(f"there is no active staff member #{staff_id}")
+        token, expires = await issue_link(session, member=member, now=now)
+        return {"url": f"{env.settings.console_base()}/login/{token}", "expires_at": expires.isoformat()}
 
     result = with_session(env, work)
     if as_json:
         emit_json(result)
     else:
-        Console().print(f"Staff #{result['id']} {result['name']} ({result['role']}) added.", highlight=False)
+        Console().print(f"{result['url']}\nworks once, until {result['expires_at']}", highlight=False, soft_wrap=True)
 
 
 @app.command("list")
@@ -68,7 +135,7 @@ def list_(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     if as_json:
         emit_json(rows)
         return
-    table = Table("id", "telegram id", "name", "role")
+    table = Table("id", "telegram id", "name", "role", "state")
     for row in rows:
-        table.add_row(str(row["id"]), str(row["telegram_id"]), row["name"], row["role"])
+        table.add_row(str(row["id"]), str(row["telegram_id"]), row["name"], row["role"], row["state"])
     Console().print(table)

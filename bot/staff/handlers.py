@@ -5,9 +5,11 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.console.auth import issue_link
 from bot.patients import staff_may_see
 from bot.questionnaires.render import trend_text
 from bot.runtime import runtime
+from bot.staff.access import Permission, may, staff_by_telegram
 from bot.staff.service import not_checked_in_today, roster
 from bot.texts import t
 
@@ -70,4 +72,24 @@ async def today_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             reply = (
                 "\n".join([t("staff.today.header", count=len(missing)), *lines]) if missing else t("staff.today.all")
             )
+    await rt.sender.send_text(chat.id, reply)
+
+
+async def console_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A one-time link into the web console, for active staff, in a private chat only."""
+    rt = runtime(context)
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    async with rt.session() as session:
+        member = await staff_by_telegram(session, user.id)
+        if not may(member, Permission.PATIENTS):
+            reply = t("staff.only")
+        elif chat.type != "private":
+            reply = t("console.private")
+        elif rt.settings.console_port == 0:
+            reply = t("console.off")
+        else:
+            assert member is not None
+            token, _ = await issue_link(session, member=member, now=rt.clock.now())
+            reply = t("console.link", url=f"{rt.settings.console_base()}/login/{token}", minutes=10)
     await rt.sender.send_text(chat.id, reply)
