@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.texts import t
+
 
 def local(instant: datetime | None, zone: str) -> str:
     """ "Tue 3 Mar 09:30"; an empty string for no time."""
@@ -40,4 +42,9 @@ def ago(instant: datetime | None, now: datetime) -> str:
     return "1 day ago" if days == 1 else f"{days} days ago"
 
 
-FILTERS = {"local": local, "local_day": local_day, "day": day, "signed": signed, "ago": ago}
+def tier(value: str) -> str:
+    """The staff's words for a tier ("suicidal thoughts"), as in the Telegram alert."""
+    return t(f"crisis.tier.{value}")
+
+
+FILTERS = {"tier": tier, "local": local, "local_day": local_day, "day": day, "signed": signed, "ago": ago}

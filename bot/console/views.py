@@ -257,7 +257,17 @@ async def patient(request: Request) -> HTMLResponse:
     points = [(c.local_date, c.score) for c in data.checkins if c.score is not None and c.kind == "daily"]
     infusions = [data.local(a.starts_at).date() for a in data.appointments if a.kind == "infusion"]
     chart = mood_chart(points, infusions, start=start_day, end=end_day, label=f"Mood of {found.display_name}")
-    return page(request, "patient.html", who, patient=found, data=data, chart=chart, start=start_day, end=end_day)
+    return page(
+        request,
+        "patient.html",
+        who,
+        patient=found,
+        data=data,
+        chart=chart,
+        scored=bool(points),
+        start=start_day,
+        end=end_day,
+    )
 
 
 async def export(request: Request) -> Response:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from bot.local import LocalBot
-from storage.models import AuditEvent, ConsoleSession, CrisisAlert, CrisisEvent, Staff, StaffRole
+from storage.models import AuditEvent, CheckIn, ConsoleSession, CrisisAlert, CrisisEvent, Staff, StaffRole
 from tests.console.helpers import browser, csrf_of, link_for, make_staff, sign_in
 from tests.e2e.test_crisis import alert_state, alerts
 from tests.factories import enrol, eventually
@@ -211,12 +211,19 @@ async def test_the_patient_page_decrypts_the_journal_and_audits_the_view(bot: Lo
         assert page.status_code == 200 and "walked by the river, felt lighter" in page.text
         for name in ("PDF report", "CSV", "JSON", "FHIR bundle"):
             assert f">{name}</a>" in page.text
-        assert "<svg" in page.text
+        assert "No mood scores in this period." in page.text
+        async with bot.runtime.session() as session:
+            session.add(
+                CheckIn(patient_id=patient.id, local_date=date(2026, 3, 2), asked_at=bot.clock.now(), score=6,
+                        answered_at=bot.clock.now())
+            )  # fmt: skip
+        charted = await client.get(f"/patients/{patient.id}?from=2026-02-20&to=2026-03-02")
+        assert '<svg class="chart"' in charted.text and "<title>2026-03-02: 6</title>" in charted.text
         listing = await client.get("/patients?q=an")
         assert f'href="/patients/{patient.id}"' in listing.text
         assert f'href="/patients/{patient.id}"' not in (await client.get("/patients?q=zz%25")).text
     views = [a for a in await rows(bot, AuditEvent) if a.action == "view"]
-    assert [(v.patient_id, v.actor, v.detail["journal"]) for v in views] == [(patient.id, str(COUNSELOR), 1)]
+    assert [(v.patient_id, v.actor, v.detail["journal"]) for v in views] == [(patient.id, str(COUNSELOR), 1)] * 2
 
 
 @pytest.mark.parametrize(("fmt", "media"), [("pdf", "application/pdf"), ("csv", "text/csv"), ("fhir", "json")])

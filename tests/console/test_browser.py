@@ -1,0 +1,201 @@
+"""The console in headless Chromium against the real `moodbot run` process and the Bot API stand-in.
+
+Sign in through the link the bot sent, acknowledge a crisis alert and see the staff chat's alert edited, download a
+PDF, and a counselor refused the staff page. A screenshot of each main page goes to `test-output/screenshots/`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.standin.server import BotApiStandIn
+from tests.e2e.test_run import TOKEN, start_bot
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+STAFF_CHAT = -1001234567890
+ADMIN, COUNSELOR, PATIENT = 8101, 8102, 8103
+KEY = "browser-test-key"
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError("Chromium is missing: .ci/run installs Debian's chromium package")
+    pytest.skip("no Chromium on this machine (apt-get install chromium)", allow_module_level=True)
+
+from playwright.async_api import Browser, Page, async_playwright  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def moodbot(folder: Path, env: dict[str, str], *args: str) -> str:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *args, cwd=folder, env={**os.environ, **env},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 0, err.decode()
+    return out.decode()
+
+
+@dataclass
+class Clinic:
+    standin: BotApiStandIn
+    url: str
+    env: dict[str, str]
+    folder: Path
+
+
+@pytest.fixture
+async def clinic(database_url: str, tmp_path: Path) -> AsyncIterator[Clinic]:
+    port = free_port()
+    (tmp_path / "clinic.toml").write_text(f'[clinic]\nname = "Riverside Clinic"\nstaff_chat_id = {STAFF_CHAT}\n')
+    env = {"DATABASE_URL": database_url, "MOODBOT_ENCRYPTION_KEY": KEY, "TELEGRAM_BOT_USERNAME": "riverside_bot"}
+    await moodbot(tmp_path, env, "staff", "add", "--telegram-id", str(ADMIN), "--name", "Dr. Admin", "--role", "admin")
+    await moodbot(tmp_path, env, "staff", "add", "--telegram-id", str(COUNSELOR), "--name", "Dr. Reyes")
+    async with BotApiStandIn(token=TOKEN) as standin:
+        process = await start_bot(
+            standin, database_url, tmp_path, MOODBOT_ENCRYPTION_KEY=KEY, CONSOLE_PORT=str(port),
+            DISPATCH_INTERVAL_SECONDS="1",
+        )  # fmt: skip
+        try:
+            await standin.wait_for(lambda: standin.commands or None, timeout=30)
+            yield Clinic(standin, f"http://127.0.0.1:{port}", env, tmp_path)
+        finally:
+            process.terminate()
+            await asyncio.wait_for(process.communicate(), timeout=30)
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync",
+            ],
+        )  # fmt: skip
+        try:
+            yield chromium
+        finally:
+            await chromium.close()
+
+
+async def signed_in(clinic: Clinic, browser: Browser, telegram_id: int, *, phone: bool = False) -> Page:
+    """Send /console to the bot in the stand-in, open the link it sends back, press Sign in."""
+    before = len(clinic.standin.sent(telegram_id))
+    await clinic.standin.send_command(telegram_id, "console")
+    reply = (await clinic.standin.wait_for_messages(telegram_id, before + 1, timeout=30))[-1]
+    link = reply.text.split()[-1]
+    assert link.startswith(clinic.url + "/login/"), reply.text
+    viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
+    context = await browser.new_context(viewport=viewport, accept_downloads=True)
+    page = await context.new_page()
+    await page.goto(link)
+    await page.get_by_role("button", name="Sign in").click()
+    await page.wait_for_url(clinic.url + "/")
+    return page
+
+
+async def shot(page: Page, name: str) -> None:
+    await asyncio.to_thread(SHOTS.mkdir, parents=True, exist_ok=True)
+    await page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+async def enrol_patient(clinic: Clinic) -> None:
+    import json
+
+    added = json.loads(await moodbot(clinic.folder, clinic.env, "patients", "add", "--name", "Ana Weber", "--json"))
+    code = added["invite_code"]
+    await clinic.standin.send_command(PATIENT, "start", code)
+    [consent] = await clinic.standin.wait_for_messages(PATIENT, 1, timeout=30)
+    agree = next(data for label, data in clinic.standin.buttons(consent) if "agree" in label.lower())
+    await clinic.standin.press_button(PATIENT, consent.message_id, agree)
+    await clinic.standin.wait_for_messages(PATIENT, 2, timeout=30)
+
+
+def alerts(clinic: Clinic) -> list:
+    return [m for m in clinic.standin.sent(STAFF_CHAT) if "Crisis alert" in (m.text or "")]
+
+
+async def test_acknowledge_in_the_browser_edits_the_staff_chat_alert(clinic: Clinic, browser: Browser) -> None:
+    await enrol_patient(clinic)
+    await clinic.standin.send_text(PATIENT, "I want to die, I can't do this anymore")
+    [alert] = await clinic.standin.wait_for(lambda: alerts(clinic) or None, timeout=30)
+    page = await signed_in(clinic, browser, COUNSELOR)
+    await page.wait_for_selector("text=Open crisis alerts")
+    assert await page.get_by_text("I can't do this anymore").count() >= 1
+    await shot(page, "today")
+    await page.get_by_role("button", name="Acknowledge").first.click()
+    await page.wait_for_selector("text=No open alerts.")
+
+    def edited() -> bool:
+        message = clinic.standin.message(STAFF_CHAT, alert.message_id)
+        return message is not None and "Acknowledged by Dr. Reyes" in (message.text or "")
+
+    await clinic.standin.wait_for(edited, timeout=30)
+    phone = await signed_in(clinic, browser, COUNSELOR, phone=True)
+    await shot(phone, "today-phone")
+
+
+async def test_patients_a_patient_and_a_pdf_download(clinic: Clinic, browser: Browser) -> None:
+    await enrol_patient(clinic)
+    await clinic.standin.send_text(PATIENT, "slept well, walked to the lake")
+    await clinic.standin.wait_for_messages(PATIENT, 3, timeout=30)
+    page = await signed_in(clinic, browser, COUNSELOR)
+    await page.get_by_role("link", name="Patients").click()
+    await page.get_by_label("Search by name").fill("weber")
+    await page.get_by_role("button", name="Search").click()
+    await shot(page, "patients")
+    await page.get_by_role("link", name="Ana Weber").click()
+    await page.wait_for_selector("text=slept well, walked to the lake")
+    await shot(page, "patient")
+    async with page.expect_download() as waiting:
+        await page.get_by_role("link", name="PDF report").click()
+    download = await waiting.value
+    path = await download.path()
+    content = await asyncio.to_thread(Path(path).read_bytes)
+    assert download.suggested_filename.endswith(".pdf") and content.startswith(b"%PDF")
+
+
+async def test_a_counselor_cannot_open_staff_and_an_admin_can(clinic: Clinic, browser: Browser) -> None:
+    counselor = await signed_in(clinic, browser, COUNSELOR)
+    assert await counselor.get_by_role("link", name="Staff").count() == 0
+    response = await counselor.goto(clinic.url + "/staff")
+    assert response is not None and response.status == 403
+    admin = await signed_in(clinic, browser, ADMIN)
+    await admin.get_by_role("link", name="Staff").click()
+    await admin.wait_for_selector("text=Add a staff member")
+    await shot(admin, "staff")
+    await admin.get_by_role("link", name="Audit").click()
+    await admin.get_by_role("cell", name="sign_in").first.wait_for()
+    await shot(admin, "audit")
+
+
+async def test_the_keyboard_alone_reaches_the_main_content_and_signs_out(clinic: Clinic, browser: Browser) -> None:
+    page = await signed_in(clinic, browser, COUNSELOR)
+    await page.keyboard.press("Tab")
+    assert await page.evaluate("document.activeElement.textContent") == "Skip to content"
+    await page.keyboard.press("Enter")
+    for _ in range(10):
+        await page.keyboard.press("Tab")
+        if await page.evaluate("document.activeElement.textContent") == "Sign out":
+            break
+    await page.goto(clinic.url + "/")
+    await page.get_by_role("button", name="Sign out").focus()
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(clinic.url + "/signin")
