@@ -44,9 +44,27 @@ from tests.console.helpers import browser, make_staff, sign_in
 
 NOW = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
 CHUNK = 2_000  # rows a statement; far below asyncpg's 32,767 parameters
-WORDS = (
-    ["slept", "badly", "walked", "the", "dog", "felt", "lighter", "after", "the", "session", "tired", "but", "okay", "work", "was", "long", "called", "my", "sister"]
-)
+WORDS = [
+    "slept",
+    "badly",
+    "walked",
+    "the",
+    "dog",
+    "felt",
+    "lighter",
+    "after",
+    "the",
+    "session",
+    "tired",
+    "but",
+    "okay",
+    "work",
+    "was",
+    "long",
+    "called",
+    "my",
+    "sister",
+]
 
 
 async def build(bot: LocalBot, patients: int, days: int) -> None:

@@ -183,7 +183,7 @@ class CheckIn(Base):
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     score: Mapped[int | None] = mapped_column(Integer)
-    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     note: Mapped[str | None] = mapped_column(EncryptedText)
     note_message_id: Mapped[int | None] = mapped_column(BigInteger)
     note_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -200,7 +200,7 @@ class JournalEntry(Base):
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(EncryptedText)
     telegram_message_id: Mapped[int] = mapped_column(BigInteger)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # For the counselor's review: "past" (resolved past ideation), "other_person" (worry about someone else),
     # "possible" (the bot asked) and then "possible:<answer>" (yes, no, call, unanswered).

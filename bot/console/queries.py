@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.appointments.messages import label_of
@@ -36,6 +36,7 @@ from storage.models import (
 TREND_DAYS = 14
 ADHERENCE_DAYS = 30
 SILENT_DAYS = 3
+PER_PAGE = 100
 AWAITING_REVIEW = ("no", "unanswered", None)
 
 
@@ -146,30 +147,28 @@ async def today(session: AsyncSession, *, config: ClinicConfig, now: datetime) -
     page.silent = await silent_patients(session, now=now)
     zone = ZoneInfo(config.clinic.timezone)
     day_start = datetime.combine(now.astimezone(zone).date(), datetime.min.time(), zone)
+    scheduled = _appointment_query().where(Appointment.status == AppointmentStatus.SCHEDULED)
     page.appointments = await _appointments(
         session,
         config,
-        Appointment.starts_at >= day_start,
-        Appointment.starts_at < day_start + timedelta(days=1),
-        Appointment.status == AppointmentStatus.SCHEDULED,
+        scheduled.where(Appointment.starts_at >= day_start, Appointment.starts_at < day_start + timedelta(days=1)),
     )
     page.reschedules = await _appointments(
         session,
         config,
-        Appointment.reschedule_requested_at.is_not(None),
-        Appointment.status == AppointmentStatus.SCHEDULED,
-        Appointment.starts_at >= now,
+        scheduled.where(Appointment.reschedule_requested_at.is_not(None), Appointment.starts_at >= now),
     )
     return page
 
 
-async def _appointments(session: AsyncSession, config: ClinicConfig, *where: object) -> list[AppointmentRow]:
-    rows = await session.execute(
-        select(Appointment, Patient.display_name)
-        .join(Patient, Patient.id == Appointment.patient_id)
-        .where(*where)  # type: ignore[arg-type]
-        .order_by(Appointment.starts_at)
-    )
+def _appointment_query() -> Select[tuple[Appointment, str]]:
+    return select(Appointment, Patient.display_name).join(Patient, Patient.id == Appointment.patient_id)
+
+
+async def _appointments(
+    session: AsyncSession, config: ClinicConfig, query: Select[tuple[Appointment, str]]
+) -> list[AppointmentRow]:
+    rows = await session.execute(query.order_by(Appointment.starts_at))
     return [
         AppointmentRow(a.id, a.patient_id, name, label_of(config, a.kind), a.starts_at, appointment_state(a))
         for a, name in rows
@@ -177,28 +176,35 @@ async def _appointments(session: AsyncSession, config: ClinicConfig, *where: obj
 
 
 async def silent_patients(session: AsyncSession, *, now: datetime, days: int = SILENT_DAYS) -> list[SilentRow]:
-    """Active patients who have answered no check-in and written nothing for `days` days, longest silent first."""
-    answered = (
-        select(CheckIn.patient_id, func.max(CheckIn.answered_at).label("at")).group_by(CheckIn.patient_id).subquery()
-    )
-    written = (
-        select(JournalEntry.patient_id, func.max(JournalEntry.created_at).label("at"))
-        .group_by(JournalEntry.patient_id)
-        .subquery()
-    )
-    rows = await session.execute(
-        select(Patient.id, Patient.display_name, Patient.enrolled_at, answered.c.at, written.c.at)
-        .outerjoin(answered, answered.c.patient_id == Patient.id)
-        .outerjoin(written, written.c.patient_id == Patient.id)
-        .where(Patient.status == PatientStatus.ACTIVE)
-    )
+    """Active patients, enrolled for `days` days, who have answered no check-in and written nothing in that time;
+    longest silent first. Recent activity is read through indexes on its time, not the whole history."""
     cutoff = now - timedelta(days=days)
-    silent = []
-    for patient_id, name, enrolled_at, last_answer, last_entry in rows:
-        seen = max((t for t in (last_answer, last_entry) if t is not None), default=None)
-        if (seen or enrolled_at or now) <= cutoff:
-            silent.append(SilentRow(patient_id, name, seen))
-    return sorted(silent, key=lambda row: row.last_seen or datetime.min.replace(tzinfo=now.tzinfo))
+    recent = union(
+        select(CheckIn.patient_id).where(CheckIn.answered_at >= cutoff),
+        select(JournalEntry.patient_id).where(JournalEntry.created_at >= cutoff),
+    )
+    quiet = {
+        patient_id: name
+        for patient_id, name in await session.execute(
+            select(Patient.id, Patient.display_name).where(
+                Patient.status == PatientStatus.ACTIVE,
+                func.coalesce(Patient.enrolled_at, Patient.created_at) <= cutoff,
+                Patient.id.not_in(recent),
+            )
+        )
+    }
+    if not quiet:
+        return []
+    seen: dict[int, datetime] = {}
+    for model, column in ((CheckIn, CheckIn.answered_at), (JournalEntry, JournalEntry.created_at)):
+        found = await session.execute(
+            select(model.patient_id, func.max(column)).where(model.patient_id.in_(quiet)).group_by(model.patient_id)
+        )
+        for patient_id, at in found:
+            if at is not None and (patient_id not in seen or at > seen[patient_id]):
+                seen[patient_id] = at
+    rows = [SilentRow(patient_id, name, seen.get(patient_id)) for patient_id, name in quiet.items()]
+    return sorted(rows, key=lambda row: (row.last_seen is not None, row.last_seen or now))
 
 
 # --- Patients -------------------------------------------------------------------------------------------------
@@ -230,15 +236,28 @@ class PatientListRow:
         return round(100 * self.answered / self.asked) if self.asked else None
 
 
+@dataclass
+class PatientPage:
+    rows: list[PatientListRow]
+    total: int
+    page: int
+    pages: int
+
+
 async def patient_list(
-    session: AsyncSession, *, config: ClinicConfig, now: datetime, search: str = ""
-) -> list[PatientListRow]:
-    query = select(Patient).where(Patient.status != PatientStatus.INVITED).order_by(Patient.display_name, Patient.id)
+    session: AsyncSession, *, config: ClinicConfig, now: datetime, search: str = "", page: int = 1
+) -> PatientPage:
+    """One page of the roster (by name), with each patient's figures."""
+    where = [Patient.status != PatientStatus.INVITED]
     if search.strip():
-        query = query.where(Patient.display_name.ilike(f"%{_like(search.strip())}%", escape="\\"))
-    patients = list(await session.scalars(query))
+        where.append(Patient.display_name.ilike(f"%{_like(search.strip())}%", escape="\\"))
+    total = await session.scalar(select(func.count()).select_from(Patient).where(*where)) or 0
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(max(page, 1), pages)
+    query = select(Patient).where(*where).order_by(Patient.display_name, Patient.id)
+    patients = list(await session.scalars(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
     if not patients:
-        return []
+        return PatientPage([], total, page, pages)
     rows = {p.id: PatientListRow(p.id, p.display_name, p.status.value) for p in patients}
     today_of = {p.id: local_today(p, now) for p in patients}
     earliest = min(today_of.values()) - timedelta(days=ADHERENCE_DAYS)
@@ -257,37 +276,49 @@ async def patient_list(
         if score is not None:
             row.answered += 1
             scores[patient_id][day] = score
+    for patient_id, by_day in scores.items():
+        rows[patient_id].last_mood = by_day[max(by_day)]
+    # Only patients without a score in the window are looked up further back (a few, not the whole table).
+    await _older_moods(session, [row for row in rows.values() if row.last_mood is None])
+    for patient_id, row in rows.items():
+        day = today_of[patient_id]
+        row.trend = [scores[patient_id].get(day - timedelta(days=n)) for n in range(TREND_DAYS - 1, -1, -1)]
+    upcoming = (
+        select(Appointment.patient_id, func.min(Appointment.starts_at).label("at"))
+        .where(
+            Appointment.starts_at >= now,
+            Appointment.status == AppointmentStatus.SCHEDULED,
+            Appointment.patient_id.in_(ids),
+        )
+        .group_by(Appointment.patient_id)
+        .subquery()
+    )
+    is_next = (Appointment.patient_id == upcoming.c.patient_id) & (Appointment.starts_at == upcoming.c.at)
+    for appointment in await _appointments(session, config, _appointment_query().join(upcoming, is_next)):
+        row = rows[appointment.patient_id]
+        row.next_appointment = row.next_appointment or appointment
+    for patient_id, trends in (await latest_totals(session, ids)).items():
+        rows[patient_id].scores = [_score(t.instrument, t.latest, t.previous) for t in trends]
+    return PatientPage(list(rows.values()), total, page, pages)
+
+
+async def _older_moods(session: AsyncSession, rows: list[PatientListRow]) -> None:
+    if not rows:
+        return
     latest_day = (
         select(CheckIn.patient_id, func.max(CheckIn.local_date).label("day"))
-        .where(CheckIn.score.is_not(None), CheckIn.patient_id.in_(ids))
+        .where(CheckIn.score.is_not(None), CheckIn.patient_id.in_([row.id for row in rows]))
         .group_by(CheckIn.patient_id)
         .subquery()
     )
-    last = await session.execute(
+    found = await session.execute(
         select(CheckIn.patient_id, CheckIn.score)
         .join(latest_day, (CheckIn.patient_id == latest_day.c.patient_id) & (CheckIn.local_date == latest_day.c.day))
         .where(CheckIn.score.is_not(None))
     )
-    for patient_id, score in last:
-        if patient_id in rows:
-            rows[patient_id].last_mood = score
-    for patient_id, row in rows.items():
-        day = today_of[patient_id]
-        row.trend = [scores[patient_id].get(day - timedelta(days=n)) for n in range(TREND_DAYS - 1, -1, -1)]
-    upcoming = await _appointments(
-        session,
-        config,
-        Appointment.starts_at >= now,
-        Appointment.status == AppointmentStatus.SCHEDULED,
-        Appointment.patient_id.in_(ids),
-    )
-    for appointment in upcoming:  # in time order: the first one seen is the next
-        row = rows[appointment.patient_id]
-        row.next_appointment = row.next_appointment or appointment
-    for patient_id, trends in (await latest_totals(session)).items():
-        if patient_id in rows:
-            rows[patient_id].scores = [_score(t.instrument, t.latest, t.previous) for t in trends]
-    return list(rows.values())
+    by_id = {row.id: row for row in rows}
+    for patient_id, score in found:
+        by_id[patient_id].last_mood = score
 
 
 def _score(key: str, total: int, previous: int | None) -> Score:

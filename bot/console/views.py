@@ -211,9 +211,12 @@ async def review(request: Request) -> Response:
 async def patients(request: Request) -> HTMLResponse:
     rt = runtime_of(request)
     search = request.query_params.get("q", "")[:100]
+    number = request.query_params.get("page", "1")
     async with staff_page(request) as (db, who, _):
-        rows = await queries.patient_list(db, config=rt.clinic, now=rt.clock.now(), search=search)
-    return page(request, "patients.html", who, rows=rows, search=search)
+        found = await queries.patient_list(
+            db, config=rt.clinic, now=rt.clock.now(), search=search, page=int(number) if number.isdigit() else 1
+        )
+    return page(request, "patients.html", who, found=found, rows=found.rows, search=search)
 
 
 def _int(value: str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -289,8 +289,9 @@ class Trend:
     previous: int | None
 
 
-async def latest_totals(session: AsyncSession) -> dict[int, list[Trend]]:
-    """Per patient, the latest two completed totals of each questionnaire, in the catalogue's order."""
+async def latest_totals(session: AsyncSession, patient_ids: Sequence[int] | None = None) -> dict[int, list[Trend]]:
+    """Per patient (every one, or those of `patient_ids`), the latest two completed totals of each questionnaire,
+    in the catalogue's order."""
     rank = (
         func.row_number()
         .over(
@@ -301,7 +302,10 @@ async def latest_totals(session: AsyncSession) -> dict[int, list[Trend]]:
     )
     ranked = (
         select(QuestionnaireResponse.patient_id, QuestionnaireResponse.instrument, QuestionnaireResponse.total, rank)
-        .where(QuestionnaireResponse.completed_at.is_not(None))
+        .where(
+            QuestionnaireResponse.completed_at.is_not(None),
+            *([] if patient_ids is None else [QuestionnaireResponse.patient_id.in_(patient_ids)]),
+        )
         .subquery()
     )
     rows = await session.execute(

@@ -22,6 +22,9 @@ def upgrade() -> None:
     with op.batch_alter_table("audit_events") as batch:
         batch.alter_column("patient_id", existing_type=sa.Integer(), nullable=True)
     op.create_index(op.f("ix_audit_events_at"), "audit_events", ["at"])
+    # The console's "silent for days" reads recent activity only.
+    op.create_index(op.f("ix_checkins_answered_at"), "checkins", ["answered_at"])
+    op.create_index(op.f("ix_journal_entries_created_at"), "journal_entries", ["created_at"])
     with op.batch_alter_table("crisis_events") as batch:
         batch.add_column(sa.Column("reviewed_at", sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column("reviewed_by", sa.String(length=120), nullable=True))
@@ -63,6 +66,8 @@ def downgrade() -> None:
     op.drop_table("console_sessions")
     op.drop_index(op.f("ix_login_links_staff_id"), table_name="login_links")
     op.drop_table("login_links")
+    op.drop_index(op.f("ix_journal_entries_created_at"), table_name="journal_entries")
+    op.drop_index(op.f("ix_checkins_answered_at"), table_name="checkins")
     op.drop_index(op.f("ix_audit_events_at"), table_name="audit_events")
     with op.batch_alter_table("crisis_events") as batch:
         batch.drop_column("reviewed_by")
