@@ -307,6 +307,8 @@ async def staff(request: Request) -> HTMLResponse:
 async def staff_change(request: Request) -> Response:
     rt = runtime_of(request)
     action = request.path_params.get("action", "add")
+    if action not in ("add", "deactivate", "role"):
+        raise HTTPException(404, "Not found.")
     problem = None
     async with staff_page(request, Permission.STAFF) as (db, who, form):
         assert form is not None
@@ -314,7 +316,7 @@ async def staff_change(request: Request) -> Response:
         try:
             if action == "add":
                 role = StaffRole(_field(form, "role") or "counselor")
-                telegram_id = _int(_field(form, "telegram_id") or "0")
+                telegram_id = int(_field(form, "telegram_id") or "0")
                 await add_staff(db, telegram_id=telegram_id, name=_field(form, "name") or "", role=role, now=now,
                                 actor=actor)  # fmt: skip
             elif action == "deactivate":
@@ -322,8 +324,10 @@ async def staff_change(request: Request) -> Response:
             else:
                 role = StaffRole(_field(form, "role") or "")
                 await set_role(db, staff_id=_int(request.path_params["staff_id"]), role=role, now=now, actor=actor)
-        except (StaffError, ValueError, HTTPException) as exc:
-            problem = str(exc.detail if isinstance(exc, HTTPException) else exc)
+        except StaffError as exc:
+            problem = str(exc)
+        except ValueError:
+            problem = "A Telegram user id is a number, and a role is counselor or admin."
         members = list(await db.scalars(select(Staff).order_by(Staff.deactivated_at.is_not(None), Staff.name)))
     if problem is None:
         return RedirectResponse("/staff", status_code=303)

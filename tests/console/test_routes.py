@@ -312,7 +312,8 @@ async def test_admins_manage_staff_with_audit_rows(bot: LocalBot) -> None:
         twice = await client.post("/staff", data={"csrf": csrf, "name": "Lee", "telegram_id": "7300", "role": "admin"})
         assert twice.status_code == 400 and "already registered" in twice.text
         bad = await client.post("/staff", data={"csrf": csrf, "name": "X", "telegram_id": "abc", "role": "admin"})
-        assert bad.status_code == 400
+        assert bad.status_code == 400 and "is a number" in bad.text
+        assert (await client.post(f"/staff/{lee.id}/promote", data={"csrf": csrf})).status_code == 404
         assert (await client.post(f"/staff/{lee.id}/deactivate", data={"csrf": csrf})).status_code == 303
         last = await client.post(f"/staff/{admin.id}/deactivate", data={"csrf": csrf})
         assert last.status_code == 400 and "only active admin" in last.text
