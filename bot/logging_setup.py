@@ -43,5 +43,9 @@ def configure_logging(level: str, *, secrets: list[str]) -> None:
     # httpx logs every request URL at INFO, and Bot API URLs carry the token.
     for name in ("httpx", "httpcore", "aiohttp.access", "apscheduler"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    # Database drivers log each statement with its parameters (names, ids, excerpts): SQLAlchemy's engine at INFO,
+    # aiosqlite at DEBUG. Their warnings and errors still show.
+    for name in ("sqlalchemy", "aiosqlite", "asyncpg"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     # At DEBUG python-telegram-bot logs whole updates, patients' words included: never below INFO.
     logging.getLogger("telegram").setLevel(max(logging.getLevelName(level), logging.INFO))

@@ -9,15 +9,25 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 
+MAX_PARAMETERS = 30_000
+
 
 async def insert_ignoring_conflicts(
     session: AsyncSession, model: type[DeclarativeBase], rows: Sequence[dict[str, Any]], *, key: Sequence[str]
 ) -> int:
-    """Insert `rows`, leaving alone any whose `key` columns match an existing row; returns how many were new."""
+    """Insert `rows`, leaving alone any whose `key` columns match an existing row; returns how many were new.
+
+    Rows go in statements of at most `MAX_PARAMETERS` bound values: asyncpg refuses more than 32,767 in one
+    statement, and SQLite's limit is of the same order."""
     if not rows:
         return 0
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model).values(list(rows)).on_conflict_do_nothing(index_elements=list(key))
-    result = await session.execute(statement)
-    return max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
+    per_statement = max(1, MAX_PARAMETERS // max(len(row) for row in rows))
+    new = 0
+    for start in range(0, len(rows), per_statement):
+        chunk = list(rows[start : start + per_statement])
+        statement = insert(model).values(chunk).on_conflict_do_nothing(index_elements=list(key))
+        result = await session.execute(statement)
+        new += max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
+    return new

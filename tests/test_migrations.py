@@ -40,3 +40,22 @@ def test_downgrade_and_upgrade_again(tmp_path: object) -> None:
     command.downgrade(alembic_config(url), "base")
     upgrade(url)
     assert _differences(url) == []
+
+
+async def test_bulk_inserts_stay_below_the_drivers_parameter_limit(database_url: str) -> None:
+    """asyncpg refuses more than 32,767 parameters in one statement: 3,000 outbox rows (33,000 values) go in."""
+    from datetime import UTC, datetime
+
+    from storage import outbox
+    from storage.db import create_engine, session_factory, session_scope
+
+    now = datetime(2026, 3, 2, tzinfo=UTC)
+    planned = [outbox.Planned(key=f"bulk:{n}", kind="x", due_at=now, chat_id=n, payload={}) for n in range(3000)]
+    engine = create_engine(database_url, encryption_key="k")
+    try:
+        async with session_scope(session_factory(engine)) as session:
+            assert await outbox.enqueue(session, planned, now=now) == 3000
+        async with session_scope(session_factory(engine)) as session:
+            assert await outbox.enqueue(session, planned, now=now) == 0  # again: nothing new, nothing doubled
+    finally:
+        await engine.dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -139,3 +140,22 @@ def test_httpx_info_lines_do_not_appear(capsys: pytest.CaptureFixture[str]) -> N
     out = capsys.readouterr().err
     assert "HTTP Request" not in out and "connect" not in out
     assert "WARNING httpx: slow" in out
+
+
+async def test_database_drivers_never_log_statement_parameters_even_at_debug(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqlalchemy import text
+
+    from storage.db import create_engine, session_factory, session_scope
+
+    configure_logging("DEBUG", secrets=[])
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/log.db", encryption_key="k")
+    try:
+        async with session_scope(session_factory(engine)) as session:
+            await session.execute(text("SELECT :name"), {"name": "Patient Ana Weber"})
+    finally:
+        await engine.dispose()
+    assert "Ana Weber" not in capsys.readouterr().err
+    assert logging.getLogger("sqlalchemy.engine").getEffectiveLevel() >= logging.WARNING
+    assert logging.getLogger("aiosqlite").getEffectiveLevel() >= logging.WARNING
