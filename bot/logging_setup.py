@@ -31,6 +31,17 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class _OverlappingRun(logging.Filter):
+    """A periodic job still busy when its next tick comes is skipped by design (max_instances=1, coalesce):
+    normal under load, not worth a warning every second."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "maximum number of running instances reached" not in record.getMessage()
+
+
+_QUIET_SKIPS = _OverlappingRun()
+
+
 def configure_logging(level: str, *, secrets: list[str]) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -43,6 +54,9 @@ def configure_logging(level: str, *, secrets: list[str]) -> None:
     # httpx logs every request URL at INFO, and Bot API URLs carry the token.
     for name in ("httpx", "httpcore", "aiohttp.access", "apscheduler"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    scheduler = logging.getLogger("apscheduler.scheduler")
+    if _QUIET_SKIPS not in scheduler.filters:
+        scheduler.addFilter(_QUIET_SKIPS)
     # Database drivers log each statement with its parameters (names, ids, excerpts): SQLAlchemy's engine at INFO,
     # aiosqlite at DEBUG. Their warnings and errors still show.
     for name in ("sqlalchemy", "aiosqlite", "asyncpg"):

@@ -159,3 +159,14 @@ async def test_database_drivers_never_log_statement_parameters_even_at_debug(
     assert "Ana Weber" not in capsys.readouterr().err
     assert logging.getLogger("sqlalchemy.engine").getEffectiveLevel() >= logging.WARNING
     assert logging.getLogger("aiosqlite").getEffectiveLevel() >= logging.WARNING
+
+
+def test_a_skipped_overlapping_tick_is_not_a_warning_but_other_scheduler_warnings_are(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configure_logging("INFO", secrets=[])
+    scheduler = logging.getLogger("apscheduler.scheduler")
+    scheduler.warning('Execution of job "dispatch" skipped: maximum number of running instances reached (%d)', 1)
+    scheduler.warning('Run time of job "plan" was missed by 0:10:00')
+    err = capsys.readouterr().err
+    assert "maximum number of running instances" not in err and "was missed by" in err
