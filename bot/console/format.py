@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.questionnaires.render import signed_change
 from bot.texts import t
 
 
@@ -16,21 +17,8 @@ def local(instant: datetime | None, zone: str) -> str:
     return f"{moment:%a} {moment.day} {moment:%b} {moment:%H:%M}"
 
 
-def local_day(instant: datetime | None, zone: str) -> str:
-    if instant is None:
-        return ""
-    moment = instant.astimezone(ZoneInfo(zone))
-    return f"{moment:%a} {moment.day} {moment:%b %Y}"
-
-
-def day(value: date) -> str:
-    return f"{value:%a} {value.day} {value:%b %Y}"
-
-
 def signed(number: int | None) -> str:
-    if number is None:
-        return ""
-    return f"+{number}" if number > 0 else ("±0" if number == 0 else f"−{-number}")
+    return "" if number is None else signed_change(number)
 
 
 def ago(instant: datetime | None, now: datetime) -> str:
@@ -47,4 +35,4 @@ def tier(value: str) -> str:
     return t(f"crisis.tier.{value}")
 
 
-FILTERS = {"tier": tier, "local": local, "local_day": local_day, "day": day, "signed": signed, "ago": ago}
+FILTERS = {"tier": tier, "local": local, "signed": signed, "ago": ago}

@@ -72,6 +72,9 @@ def trend_text(trend: Trend) -> str:
     title = spec.title if spec is not None else trend.instrument
     if trend.previous is None:
         return f"{title} {trend.latest}"
-    change = trend.latest - trend.previous
-    sign = "−" if change < 0 else "+" if change > 0 else "±"
-    return f"{title} {trend.latest} ({sign}{abs(change)})"
+    return f"{title} {trend.latest} ({signed_change(trend.latest - trend.previous)})"
+
+
+def signed_change(change: int) -> str:
+    """ "+2", "−3", "±0": a change with its sign, a true minus sign for a fall."""
+    return f"{'−' if change < 0 else '+' if change > 0 else '±'}{abs(change)}"
