@@ -32,7 +32,7 @@ from bot.enrollment.handlers import consent_button, start_command
 from bot.export.handlers import delete_command, erase_button, export_command, mood_command, mydata_command
 from bot.help import help_command, sos_command
 from bot.journal.handlers import edited_text, other_message, text_message
-from bot.outbox.dispatcher import Dispatcher
+from bot.outbox.dispatcher import Dispatcher, pace_for
 from bot.preferences.handlers import pause_command, resume_command, settings_command
 from bot.questionnaires.handlers import answer_button, gad7_command, phq9_command
 from bot.questionnaires.outbox_kind import ScheduledQuestionnaire
@@ -96,6 +96,7 @@ def build_application(
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is required")
     clock = clock or SystemClock()
+    limits = limits or Limits()
     app = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
@@ -128,6 +129,7 @@ def build_application(
             QUESTIONNAIRE_KIND: ScheduledQuestionnaire(clinic),
             POSSIBLE_KIND: PossibleUnanswered(clinic),
         },
+        pace_for(limits),
     )
     _register_handlers(app)
     if run_jobs:

@@ -22,6 +22,11 @@ from bot.standin.server import BotApiStandIn
 from storage.db import create_engine, session_factory
 
 TOKEN = "123456:LOCAL-STANDIN-TOKEN-abcdefghijklmnop"
+# Tests and the demo run on a clock that stands still: no pace that would need time to pass.
+UNPACED = Limits(
+    global_per_second=1e9, global_burst=1e9, scheduled_per_second=1e9, private_per_second=1e9,
+    private_burst=1e9, group_per_minute=1e9, group_burst=1e9,
+)  # fmt: skip
 
 
 class LocalBot:
@@ -47,10 +52,7 @@ class LocalBot:
         self.clinic = clinic
         self.database_url = database_url
         self._key = encryption_key
-        self._limits = limits or Limits(
-            global_per_second=1000, global_burst=1000, private_per_second=1000, private_burst=1000,
-            group_per_minute=60000, group_burst=1000,
-        )  # fmt: skip
+        self._limits = limits or UNPACED
         self.standin = BotApiStandIn(token=TOKEN, clock=self.clock.now)
         self.engine: AsyncEngine | None = None
         self.app: Application[Any, Any, Any, Any, Any, Any] | None = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
+import math
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +28,9 @@ class Priority(enum.StrEnum):
     CRISIS = "crisis"  # never queued behind anything
     ALERT = "alert"  # a staff crisis alert: never queued, but a 429 goes back to the outbox like OUTBOX
     REPLY = "reply"  # an answer to something the user just did
-    OUTBOX = "outbox"  # scheduled; a 429 goes back to the outbox instead of waiting here
+    # Scheduled: the outbox's shared schedule paces it across instances, so it never waits here; a 429, or a
+    # chat still paused by one, sends the row back to the outbox with a due time.
+    OUTBOX = "outbox"
 
 
 class TokenBucket:
@@ -50,6 +53,8 @@ class TokenBucket:
 class Limits:
     global_per_second: float = 30.0
     global_burst: float = 30.0
+    # Scheduled messages of every instance together; the rest of the 30 a second is left for replies.
+    scheduled_per_second: float = 25.0
     private_per_second: float = 1.0
     private_burst: float = 3.0
     group_per_minute: float = 20.0
@@ -102,6 +107,13 @@ class PacingRateLimiter(BaseRateLimiter[dict[str, Any]]):
 
     def delay_for(self, chat_id: int | None, priority: Priority) -> float:
         """How long this request must wait; reserves its place in the chat's and the global bucket."""
+        if priority is Priority.OUTBOX:
+            if chat_id is not None:
+                self._chat_bucket(chat_id).reserve()  # counted, so that replies to this chat keep their pace
+                paused = self._paused_until.get(chat_id, 0.0) - self._clock.monotonic()
+                if paused > 0:
+                    raise RetryAfter(math.ceil(paused))
+            return 0.0
         if chat_id is None:
             return 0.0 if priority in (Priority.CRISIS, Priority.ALERT) else self._global.reserve()
         chat_wait = self._chat_bucket(chat_id).reserve()

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import OutboxMessage, OutboxStatus
+from storage.models import Meta, OutboxMessage, OutboxStatus
 from storage.upsert import insert_ignoring_conflicts
 
 
@@ -59,34 +59,119 @@ async def drop_expired(session: AsyncSession, *, now: datetime) -> int:
     return result.rowcount or 0  # type: ignore[attr-defined]
 
 
-async def claim_due(
-    session: AsyncSession, *, now: datetime, limit: int, lease: timedelta, max_attempts: int
-) -> list[OutboxMessage]:
-    """Take due rows for this dispatcher. A row claimed by a dispatcher that died is taken again after `lease`."""
-    query = (
-        select(OutboxMessage)
-        .where(
-            or_(
-                (OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.next_attempt_at <= now),
-                (OutboxMessage.status == OutboxStatus.SENDING) & (OutboxMessage.claimed_at < now - lease),
+@dataclass(frozen=True, slots=True)
+class Pace:
+    """How fast scheduled messages may leave, summed over every instance that shares the database."""
+
+    per_second: float  # all scheduled messages together
+    private_gap: timedelta  # between two messages to one person
+    group_gap: timedelta  # between two messages to one group (the staff chat)
+    horizon: timedelta  # only what can go out this soon is claimed, so a crash strands little
+    lease: timedelta  # a claim not renewed for this long belongs to a dead dispatcher and is taken over
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    row_id: int
+    send_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    rows: list[Claim]
+    waiting: bool  # due rows were left for a later claim: the pace or a chat's gap held them back
+
+
+NEXT_SEND_KEY = "outbox_next_send"
+_CLAIM_LOCK = 0x6D6F6F64  # any fixed number: the PostgreSQL advisory lock that serialises claims
+
+
+async def claim_due(session: AsyncSession, *, now: datetime, pace: Pace, max_attempts: int) -> Claimed:
+    """Take due rows and give each a send time on one schedule shared by every instance.
+
+    Claims are serialised (an advisory lock on PostgreSQL; SQLite's write lock does the same), so the schedule in
+    `meta` and the chats in flight are read and written by one claimer at a time. A chat gets at most one row per
+    claim and none while another of its messages is in flight or was sent within its gap.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CLAIM_LOCK})
+    spacing = 1 / pace.per_second
+    end = now.timestamp() + pace.horizon.total_seconds()
+    budget = await session.get(Meta, NEXT_SEND_KEY)
+    next_send = max(float(budget.value) if budget is not None else 0.0, now.timestamp())
+    if next_send >= end:
+        return Claimed([], waiting=True)
+    room = int((end - next_send) / spacing) + 1
+    candidates = (
+        await session.scalars(
+            select(OutboxMessage)
+            .where(
+                or_(
+                    (OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.next_attempt_at <= now),
+                    (OutboxMessage.status == OutboxStatus.SENDING) & (OutboxMessage.claimed_at < now - pace.lease),
+                )
             )
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(min(room, 1000) * 2)
+            .with_for_update(skip_locked=True)
         )
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    claimed = []
-    for row in (await session.scalars(query)).all():
+    ).all()
+    busy = await _busy_chats(session, {row.chat_id for row in candidates if row.chat_id is not None}, now, pace)
+    claimed: list[Claim] = []
+    waiting = False
+    for row in candidates:
         if row.attempts >= max_attempts:
             # Taken again and again without an outcome (a crash after sending, say): stop, and say so.
             row.status = OutboxStatus.FAILED
             row.last_error = f"gave up after {row.attempts} attempts"
             continue
+        if row.chat_id in busy or next_send >= end:
+            waiting = True
+            continue
+        if row.chat_id is not None:
+            busy.add(row.chat_id)
         row.status = OutboxStatus.SENDING
         row.claimed_at = now
         row.attempts += 1
-        claimed.append(row)
-    return claimed
+        claimed.append(Claim(row.id, datetime.fromtimestamp(next_send, UTC)))
+        next_send += spacing
+    if claimed:
+        await session.merge(Meta(key=NEXT_SEND_KEY, value=repr(next_send)))
+    return Claimed(claimed, waiting=waiting or len(candidates) == min(room, 1000) * 2)
+
+
+async def _busy_chats(session: AsyncSession, chats: set[int], now: datetime, pace: Pace) -> set[int]:
+    """Chats with a message in flight, or sent to too recently for another one now."""
+    if not chats:
+        return set()
+    found: set[int] = set()
+    listed = sorted(chats)
+    for start in range(0, len(listed), 5000):
+        found.update(
+            await session.scalars(
+                select(OutboxMessage.chat_id)
+                .where(
+                    OutboxMessage.chat_id.in_(listed[start : start + 5000]),
+                    or_(
+                        (OutboxMessage.status == OutboxStatus.SENDING) & (OutboxMessage.claimed_at >= now - pace.lease),
+                        OutboxMessage.sent_at > now - pace.private_gap,
+                        (OutboxMessage.chat_id < 0) & (OutboxMessage.sent_at > now - pace.group_gap),
+                    ),
+                )
+                .distinct()
+            )
+        )
+    return found
+
+
+async def renew(session: AsyncSession, row_ids: Sequence[int], *, now: datetime) -> None:
+    """Keep the claims of rows still in flight: a live dispatcher's rows are never taken over."""
+    if row_ids:
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(list(row_ids)), OutboxMessage.status == OutboxStatus.SENDING)
+            .values(claimed_at=now)
+        )
 
 
 async def claim_one(session: AsyncSession, *, row_id: int, now: datetime) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -14,16 +14,30 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup
 
 from bot.runtime import Runtime
-from bot.sender import Delivery, Outcome, Priority
+from bot.sender import Delivery, Limits, Outcome, Priority
 from storage import outbox
 from storage.models import OutboxMessage, OutboxStatus
+from storage.outbox import Pace
 
 log = logging.getLogger(__name__)
+FIRST = asyncio.FIRST_COMPLETED
 
 MAX_ATTEMPTS = 8
-BATCH = 200
-CONCURRENCY = 10
-LEASE = timedelta(minutes=5)
+# Claims reach this far ahead only: a crash strands at most a few seconds of messages.
+HORIZON = timedelta(seconds=2)
+# A dead dispatcher's rows are taken over after this; a live one renews its claims three times as often.
+LEASE = timedelta(seconds=15)
+
+
+def pace_for(limits: Limits) -> Pace:
+    """Scheduled traffic leaves room under Telegram's global limit for replies to people who just wrote."""
+    return Pace(
+        per_second=limits.scheduled_per_second,
+        private_gap=timedelta(seconds=1 / limits.private_per_second),
+        group_gap=timedelta(seconds=60 / limits.group_per_minute),
+        horizon=HORIZON,
+        lease=LEASE,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,41 +74,94 @@ def backoff(attempts: int) -> timedelta:
 
 
 class Dispatcher:
-    def __init__(self, runtime: Runtime, kinds: Mapping[str, MessageKind]) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        kinds: Mapping[str, MessageKind],
+        pace: Pace,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self._rt = runtime
         self._kinds = kinds
-        self._limit = asyncio.Semaphore(CONCURRENCY)
+        self._pace = pace
+        self._sleep = sleep
+        self._held: set[int] = set()  # rows this process has claimed and not yet recorded
 
     async def run_once(self) -> Counter[str]:
-        """Claim every due row and deliver it; returns how many ended in each state."""
-        now = self._rt.clock.now()
+        """Deliver everything due, each row at its place on the shared schedule; returns how rows ended.
+
+        Claims are small and repeated while work remains, so other instances share the work and a crash leaves
+        little behind. Returns when nothing is due, or when what is due must wait for time to pass.
+        """
+        report: Counter[str] = Counter()
         async with self._rt.session() as session:
-            dropped = await outbox.drop_expired(session, now=now)
-            ids = [
-                row.id
-                for row in await outbox.claim_due(session, now=now, limit=BATCH, lease=LEASE, max_attempts=MAX_ATTEMPTS)
-            ]
-        report: Counter[str] = Counter({"dropped": dropped} if dropped else {})
-        results = await asyncio.gather(*(self._guarded(row_id) for row_id in ids))
-        report.update(results)
+            dropped = await outbox.drop_expired(session, now=self._rt.clock.now())
+        if dropped:
+            report["dropped"] = dropped
+        running: set[asyncio.Task[str]] = set()
+        renewal = asyncio.create_task(self._renew_while_held())
+        try:
+            while True:
+                async with self._rt.session() as session:
+                    claimed = await outbox.claim_due(
+                        session, now=self._rt.clock.now(), pace=self._pace, max_attempts=MAX_ATTEMPTS
+                    )
+                for claim in claimed.rows:
+                    self._held.add(claim.row_id)
+                    running.add(asyncio.create_task(self._guarded(claim.row_id, claim.send_at)))
+                if claimed.waiting and running:
+                    # The schedule is full for now, or a chat's gap holds a row back: claim again once a message
+                    # has gone out, or half a horizon later.
+                    await asyncio.wait(running, timeout=self._pace.horizon.total_seconds() / 2, return_when=FIRST)
+                elif claimed.waiting:
+                    if not await self._time_passes():
+                        break
+                elif not claimed.rows:
+                    break
+                report.update(task.result() for task in running if task.done())
+                running = {task for task in running if not task.done()}
+            if running:
+                report.update(await asyncio.gather(*running))
+        finally:
+            renewal.cancel()
         return report
 
+    async def _time_passes(self) -> bool:
+        """Wait a moment for the schedule to move; False on a clock that stands still (tests and the demo)."""
+        before = self._rt.clock.now()
+        await self._sleep(0.25)
+        return self._rt.clock.now() > before
+
+    async def _renew_while_held(self) -> None:
+        while True:
+            await self._sleep(self._pace.lease.total_seconds() / 3)
+            try:
+                async with self._rt.session() as session:
+                    await outbox.renew(session, sorted(self._held), now=self._rt.clock.now())
+            except Exception:
+                log.warning("could not renew outbox claims; they are taken over if this keeps failing")
+
     async def deliver_now(self, row_id: int) -> str:
-        """Send one row at once (a crisis alert), if no other dispatcher has taken it already."""
+        """Send one row at once (a crisis alert), if no other dispatcher has taken it already. It shares nothing
+        with the scheduled rows: no place on their schedule, no slot among them."""
         async with self._rt.session() as session:
             claimed = await outbox.claim_one(session, row_id=row_id, now=self._rt.clock.now())
-        return await self._guarded(row_id) if claimed else "taken"
+        if not claimed:
+            return "taken"
+        self._held.add(row_id)
+        return await self._guarded(row_id, None)
 
-    async def _guarded(self, row_id: int) -> str:
-        async with self._limit:
-            try:
-                return await self._deliver(row_id)
-            except Exception:
-                # The row stays claimed and is taken again after the lease: nothing is lost.
-                log.exception("delivering outbox row %s failed", row_id)
-                return "error"
+    async def _guarded(self, row_id: int, send_at: datetime | None) -> str:
+        try:
+            return await self._deliver(row_id, send_at)
+        except Exception:
+            # The row stays claimed and is taken again once its lease runs out: nothing is lost.
+            log.exception("delivering outbox row %s failed", row_id)
+            return "error"
+        finally:
+            self._held.discard(row_id)
 
-    async def _deliver(self, row_id: int) -> str:
+    async def _deliver(self, row_id: int, send_at: datetime | None) -> str:
         rt = self._rt
         now = rt.clock.now()
         async with rt.session() as session:
@@ -107,6 +174,8 @@ class Dispatcher:
                 row.status = OutboxStatus.CANCELLED
                 row.last_error = prepared.reason
                 return "cancelled"
+        if send_at is not None and (wait := (send_at - rt.clock.now()).total_seconds()) > 0:
+            await self._sleep(wait)
         delivery = await rt.sender.send_text(
             prepared.chat_id, prepared.text, buttons=prepared.buttons, priority=prepared.priority
         )
