@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
 from collections.abc import Callable, Coroutine
@@ -52,12 +53,15 @@ from bot.staff import notices
 from bot.staff.handlers import console_command, patients_command, today_command
 from bot.texts import t
 from bot.updates import ChatOrderedUpdateProcessor
+from storage.leader import ALERT_SWEEPER, PLANNER, Role
 from storage.models import Meta
 
 log = logging.getLogger(__name__)
 
 PLAN_INTERVAL_SECONDS = 60
+SWEEP_INTERVAL_SECONDS = 2
 LOAD_MODEL_KEY = "load_model"
+ROLES_KEY = "roles"
 
 PATIENT_COMMANDS = [
     "checkin",
@@ -105,6 +109,7 @@ def build_application(
         .rate_limiter(PacingRateLimiter(clock, limits))
         .concurrent_updates(ChatOrderedUpdateProcessor())
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .post_shutdown(post_shutdown)  # type: ignore[arg-type]
         .build()
     )
@@ -117,6 +122,10 @@ def build_application(
         detector=SafetyNet(Detector(extra_phrases=clinic.safety.extra_phrases)),
     )
     app.bot_data[LOAD_MODEL_KEY] = load_model
+    engine = sessions.kw["bind"]
+    app.bot_data[ROLES_KEY] = {
+        key: Role(engine, key, name) for key, name in ((PLANNER, "planner"), (ALERT_SWEEPER, "alert sweeper"))
+    }
     app.bot_data[RUNTIME_KEY] = rt
     app.bot_data[DISPATCHER_KEY] = Dispatcher(
         rt,
@@ -190,6 +199,10 @@ def _register_jobs(app: Application[Any, Any, Any, Any, Any, Any], dispatch_ever
     job_kwargs = {"misfire_grace_time": 600, "coalesce": True, "max_instances": 1}
     app.job_queue.run_repeating(plan_job, interval=PLAN_INTERVAL_SECONDS, first=1, name="plan", job_kwargs=job_kwargs)
     app.job_queue.run_repeating(dispatch_job, interval=dispatch_every, first=2, name="dispatch", job_kwargs=job_kwargs)
+    # Its own job: a long fan-out in the dispatch job must not hold back a repeated crisis alert.
+    app.job_queue.run_repeating(
+        sweep_job, interval=SWEEP_INTERVAL_SECONDS, first=1, name="sweep", job_kwargs=job_kwargs
+    )
 
 
 async def plan_due(rt: Runtime) -> int:
@@ -203,19 +216,37 @@ async def plan_due(rt: Runtime) -> int:
 
 
 async def plan_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Write what is due soon into the outbox."""
-    await plan_due(runtime(context))
+    """Write what is due soon into the outbox: on the one instance that holds the planner's role."""
+    if await context.application.bot_data[ROLES_KEY][PLANNER].held():
+        await plan_due(runtime(context))
+
+
+async def sweep_due(app: Application[Any, Any, Any, Any, Any, Any]) -> int:
+    """On the instance that holds the sweeper's role: repeat every crisis alert nobody took in time, at once.
+    Also asks for the planner's role, so that it passes to a survivor within one sweep of its holder's death."""
+    roles = app.bot_data[ROLES_KEY]
+    await roles[PLANNER].held()
+    if not await roles[ALERT_SWEEPER].held():
+        return 0
+    rows = await sweep_alerts(app.bot_data[RUNTIME_KEY])
+    dispatcher = app.bot_data[DISPATCHER_KEY]
+    await asyncio.gather(*(dispatcher.deliver_now(row) for row in rows))
+    return len(rows)
+
+
+async def sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await sweep_due(context.application)
 
 
 async def dispatch_due(app: Application[Any, Any, Any, Any, Any, Any]) -> Counter[str]:
-    """Queue repeats of unacknowledged crisis alerts, then send everything that is due."""
-    await sweep_alerts(app.bot_data[RUNTIME_KEY])
+    """Repeat overdue crisis alerts, then send everything that is due (every instance does, each its share)."""
+    await sweep_due(app)
     return await app.bot_data[DISPATCHER_KEY].run_once()
 
 
 async def dispatch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send what is due."""
-    report = await dispatch_due(context.application)
+    report = await context.application.bot_data[DISPATCHER_KEY].run_once()
     if report:
         log.info("dispatch: %s", dict(report))
 
@@ -229,6 +260,12 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     await app.bot.set_my_commands([BotCommand(name, t(f"cmd.{name}")) for name in PATIENT_COMMANDS])
     async with rt.session() as session:
         await session.merge(Meta(key="bot_username", value=app.bot.username))
+
+
+async def _post_stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Hand the roles on at once rather than when the connection is closed."""
+    for role in app.bot_data[ROLES_KEY].values():
+        await role.release()
 
 
 async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -114,6 +114,8 @@ class LocalBot:
             await app.updater.stop()
         if app.running:
             await app.stop()
+        if app.post_stop is not None:
+            await app.post_stop(app)
         await app.shutdown()
 
     async def restart(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -95,13 +96,15 @@ async def claim_due(session: AsyncSession, *, now: datetime, pace: Pace, max_att
     """
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CLAIM_LOCK})
-    spacing = 1 / pace.per_second
-    end = now.timestamp() + pace.horizon.total_seconds()
+    # Whole microseconds, rounded up, so that no second can hold one message more than the pace.
+    spacing = math.ceil(1_000_000 / pace.per_second)
+    now_us = _micros(now)
+    end = now_us + _micros_of(pace.horizon)
     budget = await session.get(Meta, NEXT_SEND_KEY)
-    next_send = max(float(budget.value) if budget is not None else 0.0, now.timestamp())
+    next_send = max(int(budget.value) if budget is not None else 0, now_us)
     if next_send >= end:
         return Claimed([], waiting=True)
-    room = int((end - next_send) / spacing) + 1
+    room = (end - next_send - 1) // spacing + 1
     candidates = (
         await session.scalars(
             select(OutboxMessage)
@@ -133,11 +136,22 @@ async def claim_due(session: AsyncSession, *, now: datetime, pace: Pace, max_att
         row.status = OutboxStatus.SENDING
         row.claimed_at = now
         row.attempts += 1
-        claimed.append(Claim(row.id, datetime.fromtimestamp(next_send, UTC)))
+        claimed.append(Claim(row.id, EPOCH + timedelta(microseconds=next_send)))
         next_send += spacing
     if claimed:
-        await session.merge(Meta(key=NEXT_SEND_KEY, value=repr(next_send)))
+        await session.merge(Meta(key=NEXT_SEND_KEY, value=str(next_send)))
     return Claimed(claimed, waiting=waiting or len(candidates) == min(room, 1000) * 2)
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _micros(instant: datetime) -> int:
+    return _micros_of(instant - EPOCH)
+
+
+def _micros_of(span: timedelta) -> int:
+    return (span.days * 86_400 + span.seconds) * 1_000_000 + span.microseconds
 
 
 async def _busy_chats(session: AsyncSession, chats: set[int], now: datetime, pace: Pace) -> set[int]:

@@ -48,6 +48,7 @@ def run(
     from bot.app import build_application
     from bot.console.server import ConsoleError, serve
     from storage.db import create_engine, session_factory
+    from storage.single_instance import AlreadyRunning, claim_database
 
     env = load_env()
     settings = env.settings
@@ -57,6 +58,10 @@ def run(
     configure_logging(settings.log_level, secrets=[token])
     if webhook and (not settings.webhook_url or settings.webhook_secret is None):
         fail("--webhook needs WEBHOOK_URL and WEBHOOK_SECRET to be set (the secret keeps forged updates out)", 2)
+    try:
+        claim_database(settings.database_url)
+    except AlreadyRunning as exc:
+        fail(str(exc), 2)
     upgrade(settings.database_url)
     engine = create_engine(settings.database_url, encryption_key=settings.encryption_key())
 

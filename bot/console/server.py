@@ -33,14 +33,18 @@ WEBHOOK_PATH = "/telegram"
 
 def webhook_endpoint(application: Application[Any, Any, Any, Any, Any, Any], secret: str) -> Any:
     async def receive(request: Request) -> Response:
-        """An update from Telegram: refused without the secret header, queued for the bot otherwise."""
+        """An update from Telegram: refused without the secret header, else handled before it is acknowledged.
+
+        Telegram delivers an update again until it is acknowledged, so an instance that dies while handling one
+        loses nothing: the update goes to another instance.
+        """
         if not same(request.headers.get("x-telegram-bot-api-secret-token"), secret):
             return PlainTextResponse("forbidden", status_code=403)
         try:
             update = Update.de_json(await request.json(), application.bot)
         except ValueError:
             return PlainTextResponse("not an update", status_code=400)
-        await application.update_queue.put(update)
+        await application.update_processor.process_update(update, application.process_update(update))
         return PlainTextResponse("ok")
 
     return receive

@@ -107,11 +107,12 @@ async def acknowledge_everywhere(rt: Runtime, *, alert_id: int, telegram_user_id
     return result, by
 
 
-async def sweep_alerts(rt: Runtime) -> int:
-    """Queue the next round of every alert nobody acknowledged in time; the dispatcher sends them."""
+async def sweep_alerts(rt: Runtime) -> list[int]:
+    """Queue the next round of every alert nobody acknowledged in time; returns the outbox rows to deliver at once,
+    so that a repeat never waits behind the scheduled messages."""
     safety = rt.clinic.safety
     now = rt.clock.now()
-    queued = 0
+    queued: list[int] = []
     async with rt.session() as session:
         for alert in await due_alerts(session, now=now):
             row = await plan_round(
@@ -122,5 +123,6 @@ async def sweep_alerts(rt: Runtime) -> int:
                 fallback_chat_id=safety.fallback_chat_id,
                 max_realerts=safety.max_realerts,
             )
-            queued += row is not None
+            if row is not None:
+                queued.append(row)
     return queued

@@ -203,6 +203,9 @@ class BotApiStandIn:
         self._webhook: dict[str, Any] | None = None
         self._webhook_task: asyncio.Task[None] | None = None
         self._webhook_error: tuple[int, str] | None = None
+        # Tests of several instances: the stand-in is also their load balancer.
+        self._balanced: list[str] = []
+        self._turn = 0
         # Chats and messages.
         self._users: dict[int, dict[str, Any]] = {}
         self._last_message_id: dict[int, int] = {}
@@ -1031,6 +1034,19 @@ class BotApiStandIn:
             task.cancel()
             await asyncio.wait([task])
 
+    def balance(self, addresses: list[str]) -> None:
+        """Deliver webhook updates round-robin to these addresses (the registered URL's path on each), as a load
+        balancer in front of several instances would; an address that fails is passed over for the next."""
+        self._balanced = [address.rstrip("/") for address in addresses]
+
+    def _webhook_targets(self, url: str) -> list[str]:
+        if not self._balanced:
+            return [url]
+        path = "/" + url.split("://", 1)[-1].partition("/")[2]
+        first = self._turn % len(self._balanced)
+        self._turn += 1
+        return [address + path for address in self._balanced[first:] + self._balanced[:first]]
+
     async def _deliver_webhook(self, url: str, secret: str | None) -> None:
         headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
         failures = 0
@@ -1043,12 +1059,10 @@ class BotApiStandIn:
                     continue
                 update = batch[0]
                 error: str | None = None
-                try:
-                    async with session.post(url, json=update, headers=headers) as response:
-                        if not 200 <= response.status < 300:
-                            error = f"Wrong response from the webhook: {response.status} {response.reason}"
-                except (aiohttp.ClientError, TimeoutError) as exc:
-                    error = f"Connection failed: {exc.__class__.__name__}"
+                for target in self._webhook_targets(url):
+                    error = await self._post_update(session, target, update, headers)
+                    if error is None:
+                        break
                 if error is None:
                     failures = 0
                     self._fetched_upto = max(self._fetched_upto, update["update_id"])
@@ -1060,6 +1074,18 @@ class BotApiStandIn:
                 self._webhook_error = (self._now(), error)
                 self._bump()
                 await asyncio.sleep(min(2.0, 0.05 * 2**failures))  # Telegram also backs off on failures
+
+    @staticmethod
+    async def _post_update(
+        session: aiohttp.ClientSession, url: str, update: dict[str, Any], headers: dict[str, str]
+    ) -> str | None:
+        try:
+            async with session.post(url, json=update, headers=headers) as response:
+                if not 200 <= response.status < 300:
+                    return f"Wrong response from the webhook: {response.status} {response.reason}"
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            return f"Connection failed: {exc.__class__.__name__}"
+        return None
 
     # Bot API: bot and chats ----------------------------------------------------------------------------
 
