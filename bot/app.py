@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections import Counter
 from collections.abc import Callable, Coroutine
+from functools import partial
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -43,7 +44,7 @@ from bot.runtime import DISPATCHER_KEY, RUNTIME_KEY, Runtime, runtime
 from bot.safety.alert_chats import check_alert_chats, log_alert_chats
 from bot.safety.alerts import CrisisAlertMessage
 from bot.safety.detector import Detector
-from bot.safety.handlers import acknowledge_button, crisis_guard, sweep_alerts
+from bot.safety.handlers import acknowledge_button, crisis_guard, is_crisis_message, sweep_alerts
 from bot.safety.net import SafetyNet
 from bot.safety.possible import PossibleUnanswered, possible_button
 from bot.safety.service import ALERT_KIND, POSSIBLE_KIND
@@ -122,6 +123,9 @@ def build_application(
         detector=SafetyNet(Detector(extra_phrases=clinic.safety.extra_phrases)),
     )
     app.bot_data[LOAD_MODEL_KEY] = load_model
+    processor = app.update_processor
+    if isinstance(processor, ChatOrderedUpdateProcessor):
+        processor.urgent = partial(is_crisis_message, rt.detector)
     engine = sessions.kw["bind"]
     app.bot_data[ROLES_KEY] = {
         key: Role(engine, key, name) for key, name in ((PLANNER, "planner"), (ALERT_SWEEPER, "alert sweeper"))

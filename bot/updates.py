@@ -7,7 +7,7 @@ messages (a note right after a tap) must be handled in the order they were sent.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -21,10 +21,13 @@ class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}
+        # A crisis message does not wait for its chat's turn: the patient's earlier update may be stuck on a busy
+        # database, and the answer to a crisis must not be.
+        self.urgent: Callable[[Update], bool] = lambda _update: False
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
-        if chat is None:
+        if chat is None or self.urgent(update):  # type: ignore[arg-type]
             await coroutine
             return
         lock = self._locks.setdefault(chat.id, asyncio.Lock())

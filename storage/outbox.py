@@ -188,6 +188,15 @@ async def renew(session: AsyncSession, row_ids: Sequence[int], *, now: datetime)
         )
 
 
+async def reschedule(session: AsyncSession, row_id: int, *, now: datetime) -> None:
+    """Give a claimed row back, unsent and with its attempt not counted, to be claimed again with a new place."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id, OutboxMessage.status == OutboxStatus.SENDING)
+        .values(status=OutboxStatus.PENDING, next_attempt_at=now, attempts=OutboxMessage.attempts - 1)
+    )
+
+
 async def claim_one(session: AsyncSession, *, row_id: int, now: datetime) -> bool:
     result = await session.execute(
         update(OutboxMessage)

@@ -14,6 +14,7 @@ from bot.safety.alerts import alert_text
 from bot.safety.detector import Concern, Tier, Verdict
 from bot.safety.explain import shorten
 from bot.safety.hotlines import render_hotlines
+from bot.safety.net import SafetyNet
 from bot.safety.possible import ask_first
 from bot.safety.respond import answer_in_crisis, identify
 from bot.safety.service import AckResult, acknowledge, due_alerts, plan_round
@@ -28,6 +29,15 @@ log = logging.getLogger(__name__)
 def guard_answers(verdict: Verdict) -> bool:
     """Whether the crisis guard has answered the message itself, so the journal adds no "saved"."""
     return verdict.crisis or verdict.concern is Concern.OTHER_PERSON
+
+
+def is_crisis_message(detector: SafetyNet, update: Update) -> bool:
+    """A private message that is clearly a crisis (the verdict is cached, so the guard does not judge it again)."""
+    message = update.message or update.edited_message
+    if message is None or message.chat.type != "private":
+        return False
+    words = message.text or message.caption
+    return bool(words) and detector.check(words).clear
 
 
 async def crisis_guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

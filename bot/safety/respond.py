@@ -23,7 +23,9 @@ from storage.models import PatientStatus
 
 log = logging.getLogger(__name__)
 
-# The patient's answer must not wait on a slow or broken database for longer than this.
+# The patient's answer waits this long at most for the database to say who they are; the staff alert, which must
+# name the patient, waits longer.
+REPLY_LOOKUP_SECONDS = 0.15
 LOOKUP_SECONDS = 1.5
 STORED_EXCERPT_CHARS = 1000
 
@@ -33,17 +35,20 @@ def telegram_name(user: User) -> str:
     return f"{name} @{user.username}" if user.username else name
 
 
-async def identify(rt: Runtime, user: User) -> Person:
-    """The patient behind a Telegram account, or a stranger when unknown or the database cannot say."""
-    stranger = Person(user.id, t("crisis.person.stranger", name=telegram_name(user), id=user.id))
+def stranger(user: User) -> Person:
+    return Person(user.id, t("crisis.person.stranger", name=telegram_name(user), id=user.id))
+
+
+async def lookup(rt: Runtime, user: User, *, within: float) -> Person | None:
+    """The patient behind a Telegram account, a stranger when unknown, or None when the database cannot say in time."""
     try:
-        async with asyncio.timeout(LOOKUP_SECONDS), rt.session() as session:
+        async with asyncio.timeout(within), rt.session() as session:
             patient = await patient_by_telegram(session, user.id)
     except Exception:  # the answer goes out whatever the database does
-        log.exception("patient lookup failed during a crisis reply; answering with the clinic's lines")
-        return stranger
+        log.warning("patient lookup failed or was slow during a crisis reply")
+        return None
     if patient is None or patient.status is PatientStatus.INVITED:
-        return stranger
+        return stranger(user)
     return Person(
         user.id,
         t("crisis.person.patient", id=patient.id, name=patient.display_name),
@@ -51,6 +56,11 @@ async def identify(rt: Runtime, user: User) -> Person:
         country=patient.country,
         language=patient.language,
     )
+
+
+async def identify(rt: Runtime, user: User) -> Person:
+    """The patient behind a Telegram account, or a stranger when unknown or the database cannot say."""
+    return await lookup(rt, user, within=LOOKUP_SECONDS) or stranger(user)
 
 
 def crisis_reply(config: ClinicConfig, person: Person, verdict: Verdict) -> str:
@@ -79,9 +89,12 @@ async def answer_in_crisis(
 ) -> None:
     """The crisis path: the person's answer first (the crisis reply unless `reply` is given), then the
     recorded, repeated staff alert."""
-    person = await identify(rt, user)
+    found = await lookup(rt, user, within=REPLY_LOOKUP_SECONDS)
+    person = found or stranger(user)
     text = reply if reply is not None else crisis_reply(rt.clinic, person, verdict)
     await rt.sender.send_text(chat_id, text, priority=Priority.CRISIS)
+    if found is None:  # given more time now that the answer is out, so that the alert names the patient
+        person = await identify(rt, user)
     await alert_staff(rt, context, person, verdict, words, message_id, answer=answer)
 
 

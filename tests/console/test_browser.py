@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from bot.standin.server import BotApiStandIn
-from tests.e2e.test_run import TOKEN, start_bot
+from tests.processes import TOKEN, start_bot
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"

@@ -13,32 +13,13 @@ from pathlib import Path
 import aiohttp
 
 from bot.standin.server import BotApiStandIn
+from tests.processes import TOKEN, free_port, start_bot
 
-TOKEN = "987654321:RUN-TEST-TOKEN-abcdefghijklmnopqrstu"
 USER = 8001
 
 
-async def start_bot(
-    standin: BotApiStandIn, database_url: str, folder: Path, *args: str, **settings: str
-) -> asyncio.subprocess.Process:
-    """`python -m bot run …` as its own process, pointed at the stand-in."""
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": standin.base_url,
-        "DATABASE_URL": database_url,
-        "MOODBOT_ENCRYPTION_KEY": "run-test",
-        "CONSOLE_PORT": "0",
-        **settings,
-    }
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", *args,
-        cwd=folder, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-
-
 async def test_run_serves_and_stops_cleanly_on_sigterm(database_url: str, tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     async with BotApiStandIn(token=TOKEN) as standin:
         process = await start_bot(
             standin, database_url, tmp_path, LOG_LEVEL="DEBUG", DISPATCH_INTERVAL_SECONDS="1", CONSOLE_PORT=str(port)
@@ -72,14 +53,8 @@ async def test_run_serves_and_stops_cleanly_on_sigterm(database_url: str, tmp_pa
     assert "Traceback" not in log
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 async def test_webhook_mode_checks_the_secret_and_serves(database_url: str, tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     async with BotApiStandIn(token=TOKEN) as standin:
         process = await start_bot(
             standin, database_url, tmp_path, "--webhook",
