@@ -15,7 +15,6 @@ from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 
-from bot.checkin.service import plan_checkins
 from bot.clinic import load_clinic_config
 from bot.local import LocalBot
 from bot.sender import Limits
@@ -53,8 +52,7 @@ async def measure(url: str, patients: int, limits: Limits | None) -> tuple[float
                 )
                 for i in range(patients)
             )
-        async with bot.runtime.session() as session:
-            await plan_checkins(session, now=bot.clock.now(), grace=timedelta(hours=3))
+        await bot.plan()
         bot.clock.advance(timedelta(minutes=5))
         sent = 0
         began = time.perf_counter()

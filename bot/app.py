@@ -9,6 +9,7 @@ from collections.abc import Callable, Coroutine
 from functools import partial
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import BotCommand, Update
 from telegram.ext import (
@@ -27,7 +28,7 @@ from bot.appointments.service import FOLLOWUP_KIND, REMINDER_KIND
 from bot.checkin.handlers import checkin_command, score_button, skip_button
 from bot.checkin.outbox_kind import DailyCheckin
 from bot.checkin.service import OUTBOX_KIND as CHECKIN_KIND
-from bot.checkin.service import plan_checkins
+from bot.checkin.service import plan_checkins, resume_finished_pauses
 from bot.clinic import ClinicConfig
 from bot.clock import Clock, SystemClock
 from bot.enrollment.handlers import consent_button, start_command
@@ -35,6 +36,7 @@ from bot.export.handlers import delete_command, erase_button, export_command, mo
 from bot.help import help_command, sos_command
 from bot.journal.handlers import edited_text, other_message, text_message
 from bot.outbox.dispatcher import Dispatcher, pace_for
+from bot.patients import patients_due_for_planning
 from bot.preferences.handlers import pause_command, resume_command, settings_command
 from bot.questionnaires.handlers import answer_button, gad7_command, phq9_command
 from bot.questionnaires.outbox_kind import ScheduledQuestionnaire
@@ -55,11 +57,13 @@ from bot.staff.handlers import console_command, patients_command, today_command
 from bot.texts import t
 from bot.updates import ChatOrderedUpdateProcessor
 from storage.leader import ALERT_SWEEPER, PLANNER, Role
-from storage.models import Meta
+from storage.models import Meta, Patient
 
 log = logging.getLogger(__name__)
 
 PLAN_INTERVAL_SECONDS = 60
+PLAN_BATCH = 1000
+PLAN_BATCHES_PER_TICK = 20
 SWEEP_INTERVAL_SECONDS = 2
 LOAD_MODEL_KEY = "load_model"
 ROLES_KEY = "roles"
@@ -210,13 +214,22 @@ def _register_jobs(app: Application[Any, Any, Any, Any, Any, Any], dispatch_ever
 
 
 async def plan_due(rt: Runtime) -> int:
-    """Write what is due soon (check-ins, scheduled questionnaires) into the outbox; returns how many rows are new."""
+    """Write what is due soon (check-ins, scheduled questionnaires) into the outbox for the patients whose turn has
+    come; returns how many rows are new. A batch at a time, up to a bound per tick (a first start with a large
+    roster spreads over a few ticks); in the steady state a tick plans the few patients whose turn came since."""
     now = rt.clock.now()
-    # A unit of work each, check-ins first: whatever goes wrong with questionnaires cannot hold back a check-in.
-    async with rt.session() as session:
-        planned = await plan_checkins(session, now=now, grace=rt.checkin_grace)
-    async with rt.session() as session:
-        return planned + await plan_questionnaires(session, config=rt.clinic, now=now)
+    planned = 0
+    for _ in range(PLAN_BATCHES_PER_TICK):
+        # A unit of work each, check-ins first: whatever goes wrong with questionnaires cannot hold back a check-in.
+        async with rt.session() as session:
+            await resume_finished_pauses(session, now=now)
+            patients = await patients_due_for_planning(session, now=now, limit=PLAN_BATCH)
+            planned += await plan_checkins(session, patients=patients, now=now, grace=rt.checkin_grace)
+        if not patients:
+            break
+        async with rt.session() as session:
+            planned += await plan_questionnaires(session, patients=patients, config=rt.clinic, now=now)
+    return planned
 
 
 async def plan_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -264,6 +277,8 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     await app.bot.set_my_commands([BotCommand(name, t(f"cmd.{name}")) for name in PATIENT_COMMANDS])
     async with rt.session() as session:
         await session.merge(Meta(key="bot_username", value=app.bot.username))
+        # The clinic file may have changed the schedules: every patient is planned again, a batch a tick.
+        await session.execute(update(Patient).values(next_plan_at=None))
 
 
 async def _post_stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -99,15 +100,34 @@ class Patient(Base):
     country: Mapped[str] = mapped_column(String(2))
     language: Mapped[str] = mapped_column(String(8))
     status: Mapped[PatientStatus] = mapped_column(_enum(PatientStatus, "patient_status"))
-    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     unreachable_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The check-in whose optional note the patient's next text becomes, until the window closes.
     note_checkin_id: Mapped[int | None] = mapped_column(Integer)
     note_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the planner looks at this patient again; None: as soon as it can (new, or something changed).
+    next_plan_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     invites: Mapped[list[Invite]] = relationship(back_populates="patient", cascade="all, delete-orphan")
+
+
+def _plan_again(target: Patient, value: object, old: object, _initiator: object) -> None:
+    """Whatever shapes a patient's plan (who can be reached, when, where) puts them first in the planner's queue."""
+    if value != old:
+        target.next_plan_at = None
+
+
+for _attribute in (
+    Patient.status,
+    Patient.telegram_chat_id,
+    Patient.unreachable_since,
+    Patient.timezone,
+    Patient.checkin_time,
+    Patient.enrolled_at,
+):
+    event.listen(_attribute, "set", _plan_again)
 
 
 class Invite(Base):

@@ -81,6 +81,7 @@ class Claim:
 class Claimed:
     rows: list[Claim]
     waiting: bool  # due rows were left for a later claim: the pace or a chat's gap held them back
+    full: bool = False  # the schedule has no room left within the horizon
 
 
 NEXT_SEND_KEY = "outbox_next_send"
@@ -103,7 +104,7 @@ async def claim_due(session: AsyncSession, *, now: datetime, pace: Pace, max_att
     budget = await session.get(Meta, NEXT_SEND_KEY)
     next_send = max(int(budget.value) if budget is not None else 0, now_us)
     if next_send >= end:
-        return Claimed([], waiting=True)
+        return Claimed([], waiting=True, full=True)
     room = (end - next_send - 1) // spacing + 1
     candidates = (
         await session.scalars(
@@ -140,7 +141,7 @@ async def claim_due(session: AsyncSession, *, now: datetime, pace: Pace, max_att
         next_send += spacing
     if claimed:
         await session.merge(Meta(key=NEXT_SEND_KEY, value=str(next_send)))
-    return Claimed(claimed, waiting=waiting or len(candidates) == min(room, 1000) * 2)
+    return Claimed(claimed, waiting=waiting or len(candidates) == min(room, 1000) * 2, full=next_send >= end)
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.appointments.imports import ImportedAppointment, RowError
 from bot.appointments.schedule import followup_due, followup_key, reminder_key, reminders
 from bot.clinic import ClinicConfig
+from bot.patients import plan_again
 from storage import outbox
 from storage.models import Appointment, AppointmentStatus, OutboxMessage, OutboxStatus, Patient, PatientStatus
 
@@ -126,6 +127,7 @@ async def book(
     session.add(appointment)
     await session.flush()
     await plan_messages(session, appointment=appointment, config=config, now=now)
+    await plan_again(session, [patient_id])  # questionnaires after an infusion follow the bookings
     return appointment
 
 
@@ -147,6 +149,7 @@ async def reschedule(
     appointment.reschedule_requested_at = None
     appointment.updated_at = now
     await plan_messages(session, appointment=appointment, config=config, now=now)
+    await plan_again(session, [appointment.patient_id])
     return appointment
 
 
@@ -155,6 +158,7 @@ async def cancel(session: AsyncSession, *, appointment_id: int, now: datetime) -
     appointment.status = AppointmentStatus.CANCELLED
     appointment.updated_at = now
     await outbox.cancel_keys(session, prefix=f"appt:{appointment.id}:", reason="appointment cancelled")
+    await plan_again(session, [appointment.patient_id])
     return appointment
 
 
@@ -227,6 +231,7 @@ async def _apply(
         return "unchanged"
     if current.starts_at != row.starts_at:
         current.confirmed_at = None
+    await plan_again(session, {current.patient_id, row.patient_id})
     (current.patient_id, current.kind, current.starts_at, current.duration_minutes, current.location, current.notes) = (
         wanted
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -10,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.checkin.schedule import answerable, checkin_key, checkins_to_plan
-from bot.patients import is_enrolled, local_today
+from bot.patients import is_enrolled, local_today, plannable
 from storage import outbox
 from storage.models import CheckIn, Patient, PatientStatus
 from storage.upsert import insert_ignoring_conflicts
@@ -27,21 +28,13 @@ async def resume_finished_pauses(session: AsyncSession, *, now: datetime) -> int
             Patient.paused_until.is_not(None),
             Patient.paused_until <= now,
         )
-        .values(status=PatientStatus.ACTIVE, paused_until=None)
+        .values(status=PatientStatus.ACTIVE, paused_until=None, next_plan_at=None)
     )
     return result.rowcount or 0  # type: ignore[attr-defined]
 
 
-async def plan_checkins(session: AsyncSession, *, now: datetime, grace: timedelta) -> int:
-    """Write today's and tomorrow's due check-ins of every reachable active patient; safe to repeat."""
-    await resume_finished_pauses(session, now=now)
-    patients = await session.scalars(
-        select(Patient).where(
-            Patient.status == PatientStatus.ACTIVE,
-            Patient.telegram_chat_id.is_not(None),
-            Patient.unreachable_since.is_(None),
-        )
-    )
+async def plan_checkins(session: AsyncSession, *, patients: Sequence[Patient], now: datetime, grace: timedelta) -> int:
+    """Write today's and tomorrow's due check-ins of those of these patients who can have them; safe to repeat."""
     planned = [
         outbox.Planned(
             key=checkin_key(patient.id, item.local_date),
@@ -53,6 +46,7 @@ async def plan_checkins(session: AsyncSession, *, now: datetime, grace: timedelt
             payload={"local_date": item.local_date.isoformat()},
         )
         for patient in patients
+        if plannable(patient)
         for item in checkins_to_plan(
             zone=patient.timezone,
             at=patient.checkin_time,
@@ -65,10 +59,12 @@ async def plan_checkins(session: AsyncSession, *, now: datetime, grace: timedelt
 
 
 async def replan_for(session: AsyncSession, *, patient: Patient, now: datetime, grace: timedelta) -> None:
-    """After a change of time, zone or pause: forget what was planned and plan again."""
+    """After a change of time, zone or pause: forget what was planned and plan again (questionnaires at the
+    planner's next tick)."""
     await outbox.delete_pending(session, patient_id=patient.id, kind=OUTBOX_KIND)
     await session.flush()
-    await plan_checkins(session, now=now, grace=grace)
+    await plan_checkins(session, patients=[patient], now=now, grace=grace)
+    patient.next_plan_at = None
 
 
 async def open_checkin(

@@ -112,23 +112,27 @@ class Dispatcher:
                 for claim in claimed.rows:
                     self._held.add(claim.row_id)
                     running.add(asyncio.create_task(self._guarded(claim.row_id, claim.send_at)))
-                if not claimed.rows:  # else claim on at once: the schedule may have room for more
+                if claimed.full:
+                    # The next part of the schedule opens as this one goes out: claim it when half has gone.
+                    if not await self._time_passes(self._pace.horizon.total_seconds() / 2):
+                        break
+                elif not claimed.rows:  # else claim on at once: the schedule may have room for more
                     if running:
-                        # Claim again once a message has gone out (its chat is free, or it took a new place), or
-                        # half a horizon later, when the schedule has room again.
+                        # Claim again once a message has gone out (its chat is free, or it took a new place).
                         await asyncio.wait(running, timeout=self._pace.horizon.total_seconds() / 2, return_when=FIRST)
-                    elif not (claimed.waiting and await self._time_passes()):
+                    elif not (claimed.waiting and await self._time_passes(0.25)):
                         break
                 report.update(task.result() for task in running if task.done())
                 running = {task for task in running if not task.done()}
+            report.update(await asyncio.gather(*running))
         finally:
             renewal.cancel()
         return report
 
-    async def _time_passes(self) -> bool:
-        """Wait a moment for the schedule to move; False on a clock that stands still (tests and the demo)."""
+    async def _time_passes(self, seconds: float) -> bool:
+        """Wait for the schedule to move; False on a clock that stands still (tests and the demo)."""
         before = self._rt.clock.now()
-        await self._sleep(0.25)
+        await self._sleep(seconds)
         return self._rt.clock.now() > before
 
     async def _renew_while_held(self) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clinic import ClinicConfig
-from bot.patients import is_enrolled, patient_by_telegram
+from bot.patients import is_enrolled, patient_by_telegram, plannable
 from bot.questionnaires.instruments import Instrument, instruments
 from bot.questionnaires.schedule import Booking, infusion_series, questionnaire_key, questionnaires_to_plan
 from storage import outbox
@@ -23,7 +23,6 @@ from storage.models import (
     OutboxMessage,
     OutboxStatus,
     Patient,
-    PatientStatus,
     QuestionnaireResponse,
 )
 
@@ -206,23 +205,16 @@ async def record_answer(
     return Answered(result, response, patient, previous, upcoming)
 
 
-async def plan_questionnaires(session: AsyncSession, *, config: ClinicConfig, now: datetime) -> int:
-    """Write the scheduled questionnaires due soon for every reachable active patient; safe to repeat.
+async def plan_questionnaires(
+    session: AsyncSession, *, patients: Sequence[Patient], config: ClinicConfig, now: datetime
+) -> int:
+    """Write the scheduled questionnaires due soon for these patients; safe to repeat.
 
-    Rows still waiting follow what changed since they were written (a booking moved or cancelled, a new time
-    zone, a pause): they move to their new time, or go when no longer wanted.
+    Their rows still waiting follow what changed since they were written (a booking moved or cancelled, a new
+    time zone, a pause): they move to their new time, or go when no longer wanted.
     """
     section = config.questionnaires
     quiet = (config.appointments.quiet_start, config.appointments.quiet_end)
-    patients = list(
-        await session.scalars(
-            select(Patient).where(
-                Patient.status == PatientStatus.ACTIVE,
-                Patient.telegram_chat_id.is_not(None),
-                Patient.unreachable_since.is_(None),
-            )
-        )
-    )
     bookings: dict[int, list[Booking]] = defaultdict(list)
     found = await session.execute(
         select(Appointment.patient_id, Appointment.id, Appointment.starts_at).where(
@@ -234,7 +226,7 @@ async def plan_questionnaires(session: AsyncSession, *, config: ClinicConfig, no
     for patient_id, appointment_id, starts_at in found:
         bookings[patient_id].append(Booking(appointment_id, starts_at))
     wanted: dict[str, outbox.Planned] = {}
-    for patient in patients:
+    for patient in filter(plannable, patients):
         series = infusion_series(bookings[patient.id], zone=patient.timezone, gap_days=section.series_gap_days)
         not_before = patient.enrolled_at + SETTLE_IN if patient.enrolled_at is not None else None
         for key in instruments():
@@ -256,15 +248,18 @@ async def plan_questionnaires(session: AsyncSession, *, config: ClinicConfig, no
                     chat_id=patient.telegram_chat_id,
                     payload={"instrument": key, "trigger": item.trigger},
                 )
-    await _follow_changes(session, wanted, now=now)
+    await _follow_changes(session, [p.id for p in patients], wanted, now=now)
     return await outbox.enqueue(session, list(wanted.values()), now=now)
 
 
-async def _follow_changes(session: AsyncSession, wanted: Mapping[str, outbox.Planned], *, now: datetime) -> None:
+async def _follow_changes(
+    session: AsyncSession, patient_ids: Sequence[int], wanted: Mapping[str, outbox.Planned], *, now: datetime
+) -> None:
     # Deleted rather than cancelled: the key is free again should the change be undone (a booking cancelled
     # by mistake and made again). Rows past their last moment are left for the dispatcher to drop.
     waiting = await session.scalars(
         select(OutboxMessage).where(
+            OutboxMessage.patient_id.in_(patient_ids),
             OutboxMessage.kind == OUTBOX_KIND,
             OutboxMessage.status == OutboxStatus.PENDING,
             or_(OutboxMessage.not_after.is_(None), OutboxMessage.not_after >= now),
