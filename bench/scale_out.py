@@ -27,8 +27,7 @@ from sqlalchemy import text
 from bot.standin.server import BotApiStandIn
 from storage.db import create_engine
 from storage.models import Base
-from tests.e2e.test_instances import CLINIC, FIRST_CHAT, STAFF_CHAT, busiest_second, seed_patients
-from tests.processes import KEY, TOKEN, Fleet
+from tests.processes import CLINIC, FIRST_CHAT, KEY, STAFF_CHAT, TOKEN, Fleet, busiest_second, seed_patients
 
 
 def percentile(values: list[float], share: float) -> float:

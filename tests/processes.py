@@ -1,4 +1,5 @@
-"""`moodbot run` as real processes pointed at the stand-in: one, or several behind the stand-in as load balancer."""
+"""`moodbot run` as real processes pointed at the stand-in (one, or several behind the stand-in as load balancer),
+a roster of patients with a check-in due, and what to measure of what reached the stand-in."""
 
 from __future__ import annotations
 
@@ -6,15 +7,33 @@ import asyncio
 import os
 import socket
 import sys
+import time
+from datetime import datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
 
 import aiohttp
 
+from bot.standin.models import SentMessage
 from bot.standin.server import BotApiStandIn
+from storage.db import create_engine, session_factory, session_scope
+from storage.models import Patient, PatientStatus
 
 TOKEN = "987654321:RUN-TEST-TOKEN-abcdefghijklmnopqrstu"
 KEY = "run-test"
 WEBHOOK_SECRET = "fleet-secret-header"
+FIRST_CHAT = 200_000
+STAFF_CHAT = -100_555
+CLINIC = f"""
+[clinic]
+name = "Fleet Clinic"
+timezone = "UTC"
+country = "US"
+staff_chat_id = {STAFF_CHAT}
+
+[safety]
+ack_minutes = 1
+"""
 
 
 async def start_bot(
@@ -105,3 +124,60 @@ class Fleet:
                 except TimeoutError:
                     process.kill()
                     await process.wait()
+
+
+async def seed_patients(url: str, count: int, now: datetime, *, key: str = KEY) -> None:
+    """Active patients whose check-in fell due two minutes ago (the planner in the instances plans them)."""
+    due = (now - timedelta(minutes=2)).time().replace(second=0, microsecond=0)
+    engine = create_engine(url, encryption_key=key)
+    try:
+        async with session_scope(session_factory(engine)) as session:
+            session.add_all(patient(n, due, now) for n in range(count))
+    finally:
+        await engine.dispose()
+
+
+def patient(number: int, due: dt_time, now: datetime) -> Patient:
+    return Patient(
+        display_name=f"Patient {number}", telegram_user_id=FIRST_CHAT + number, telegram_chat_id=FIRST_CHAT + number,
+        timezone="UTC", checkin_time=due, country="US", language="en", status=PatientStatus.ACTIVE,
+        created_at=now - timedelta(days=1), enrolled_at=now - timedelta(days=1),
+    )  # fmt: skip
+
+
+async def database_figure(url: str, query: object) -> int:
+    engine = create_engine(url, encryption_key=KEY)
+    try:
+        async with session_scope(session_factory(engine)) as session:
+            return int(await session.scalar(query) or 0)  # type: ignore[call-overload]
+    finally:
+        await engine.dispose()
+
+
+def checkins(standin: BotApiStandIn, count: int) -> list[SentMessage]:
+    """The check-ins (messages with buttons) the first `count` seeded patients were sent, repeats included."""
+    return [m for m in standin.all_sent() if FIRST_CHAT <= m.chat_id < FIRST_CHAT + count and m.reply_markup]
+
+
+def delivered(standin: BotApiStandIn, count: int) -> int:
+    """How many of the first `count` seeded patients have had their check-in."""
+    return len({m.chat_id for m in checkins(standin, count)})
+
+
+def busiest_second(messages: list[SentMessage]) -> int:
+    times = sorted(m.sent_at for m in messages)
+    most, start = 0, 0
+    for end, at in enumerate(times):
+        while at - times[start] >= timedelta(seconds=1):
+            start += 1
+        most = max(most, end - start + 1)
+    return most
+
+
+async def until(condition: object, timeout: float, what: str, every: float = 0.5) -> None:  # noqa: ASYNC109
+    """Polled gently: the stand-in shares this process, and a busy poll would delay what it records."""
+    deadline = time.monotonic() + timeout
+    while not condition():  # type: ignore[operator]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(every)

@@ -45,6 +45,7 @@ import copy
 import inspect
 import json
 import logging
+import random
 import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -224,6 +225,7 @@ class BotApiStandIn:
         self._menu_buttons: dict[int | None, dict[str, Any]] = {}
         # Failures.
         self._failures: list[Failure] = []
+        self._random_failures: dict[str, tuple[float, int, random.Random]] = {}
         self._blocked: set[int] = set()
         self._missing: set[int] = set()  # chats that do not exist (a mistyped id, a deleted group)
         self._down = False
@@ -423,6 +425,10 @@ class BotApiStandIn:
                 if failure.remaining <= 0:
                     self._failures.remove(failure)
                 raise failure.error()
+        if method.lower() in self._random_failures:
+            share, status, chance = self._random_failures[method.lower()]
+            if chance.random() < share:
+                raise Failure(method.lower(), status, None, chat_id, 1, None).error()
         if chat_id in self._missing and (
             method.lower().startswith(_CHAT_BOUND_PREFIXES) or method.startswith("getChat")
         ):
@@ -885,6 +891,10 @@ class BotApiStandIn:
             raise ValueError("times must be at least 1")
         self._failures.append(Failure(method.lower(), status, retry_after, chat_id, times, description))
 
+    def fail_at_random(self, method: str, *, share: float, status: int, seed: int = 0) -> None:
+        """From now on, each call of the method fails with a Bot API error with probability `share` (seeded)."""
+        self._random_failures[method.lower()] = (share, status, random.Random(seed))
+
     def block_chat(self, chat_id: int) -> None:
         """Every send, edit or delete in this chat answers 403 until unblock_chat."""
         self._blocked.add(chat_id)
@@ -909,6 +919,7 @@ class BotApiStandIn:
         self.requests.clear()
         self._answers.clear()
         self._failures.clear()
+        self._random_failures.clear()
         self._blocked.clear()
         self._missing.clear()
         self._down = False
