@@ -88,7 +88,9 @@ NEXT_SEND_KEY = "outbox_next_send"
 _CLAIM_LOCK = 0x6D6F6F64  # any fixed number: the PostgreSQL advisory lock that serialises claims
 
 
-async def claim_due(session: AsyncSession, *, now: datetime, pace: Pace, max_attempts: int) -> Claimed:
+async def claim_due(
+    session: AsyncSession, *, now: datetime, pace: Pace, max_attempts: int, limit: int = 1000
+) -> Claimed:
     """Take due rows and give each a send time on one schedule shared by every instance.
 
     Claims are serialised (an advisory lock on PostgreSQL; SQLite's write lock does the same), so the schedule in
@@ -105,7 +107,7 @@ async def claim_due(session: AsyncSession, *, now: datetime, pace: Pace, max_att
     next_send = max(int(budget.value) if budget is not None else 0, now_us)
     if next_send >= end:
         return Claimed([], waiting=True, full=True)
-    room = (end - next_send - 1) // spacing + 1
+    room = min((end - next_send - 1) // spacing + 1, limit)
     candidates = (
         await session.scalars(
             select(OutboxMessage)
@@ -116,7 +118,7 @@ async def claim_due(session: AsyncSession, *, now: datetime, pace: Pace, max_att
                 )
             )
             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-            .limit(min(room, 1000) * 2)
+            .limit(room * 2)
             .with_for_update(skip_locked=True)
         )
     ).all()
@@ -129,7 +131,7 @@ async def claim_due(session: AsyncSession, *, now: datetime, pace: Pace, max_att
             row.status = OutboxStatus.FAILED
             row.last_error = f"gave up after {row.attempts} attempts"
             continue
-        if row.chat_id in busy or next_send >= end:
+        if row.chat_id in busy or next_send >= end or len(claimed) == room:
             waiting = True
             continue
         if row.chat_id is not None:
@@ -141,7 +143,7 @@ async def claim_due(session: AsyncSession, *, now: datetime, pace: Pace, max_att
         next_send += spacing
     if claimed:
         await session.merge(Meta(key=NEXT_SEND_KEY, value=str(next_send)))
-    return Claimed(claimed, waiting=waiting or len(candidates) == min(room, 1000) * 2, full=next_send >= end)
+    return Claimed(claimed, waiting=waiting or len(candidates) == room * 2, full=next_send >= end)
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -30,6 +30,8 @@ LEASE = timedelta(seconds=15)
 # A message this late for its place on the schedule (a stalled process) is not sent in a rush: at 25 a second,
 # what leaves within 0.1 s of its place keeps every second under 30, with room for the network's jitter.
 LATE = timedelta(milliseconds=100)
+# Deliveries under way at once in one process: the horizon's worth at the pace, and a bound when pacing is off.
+IN_FLIGHT = 50
 
 
 def pace_for(limits: Limits) -> Pace:
@@ -105,9 +107,15 @@ class Dispatcher:
         renewal = asyncio.create_task(self._renew_while_held())
         try:
             while True:
+                if len(running) >= IN_FLIGHT:
+                    await asyncio.wait(running, return_when=FIRST)
                 async with self._rt.session() as session:
                     claimed = await outbox.claim_due(
-                        session, now=self._rt.clock.now(), pace=self._pace, max_attempts=MAX_ATTEMPTS
+                        session,
+                        now=self._rt.clock.now(),
+                        pace=self._pace,
+                        max_attempts=MAX_ATTEMPTS,
+                        limit=IN_FLIGHT - sum(not task.done() for task in running),
                     )
                 for claim in claimed.rows:
                     self._held.add(claim.row_id)
