@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
@@ -17,8 +18,17 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str, *, encryption_key: str) -> AsyncEngine:
-    crypto.configure(encryption_key)
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names, made absolute; None for PostgreSQL and for in-memory databases."""
+    database = make_url(url).database
+    if not is_sqlite(url) or not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).absolute()
+
+
+def create_engine(url: str, *, encryption_key: str, previous_keys: Sequence[str] = ()) -> AsyncEngine:
+    """An engine for `url`; text is written under `encryption_key` and read under it or any of `previous_keys`."""
+    crypto.configure(encryption_key, previous_keys)
     if is_sqlite(url):
         engine = create_async_engine(url, connect_args={"timeout": 30})
         _tune_sqlite(engine)

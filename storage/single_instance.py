@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import fcntl
 import os
-from pathlib import Path
 from typing import IO
 
-from sqlalchemy.engine import make_url
-
-from storage.db import is_sqlite
+from storage.db import sqlite_file
 
 
 class AlreadyRunning(RuntimeError):
@@ -22,12 +19,10 @@ _held: list[IO[str]] = []  # kept open for the life of the process: closing the 
 
 def claim_database(url: str) -> None:
     """Hold the SQLite file for this process; no-op on PostgreSQL. Raises :class:`AlreadyRunning`."""
-    if not is_sqlite(url):
+    database = sqlite_file(url)
+    if database is None:
         return
-    database = make_url(url).database
-    if not database or database == ":memory:":
-        return
-    lock_path = Path(database).resolve().with_name(Path(database).name + ".run-lock")
+    lock_path = database.resolve().with_name(database.name + ".run-lock")
     if not lock_path.parent.is_dir():
         return  # the database itself cannot be opened either; that is reported where it is opened
     handle = open(lock_path, "a+")  # noqa: SIM115 - held open on purpose, see _held

@@ -80,3 +80,16 @@ def test_unknown_patient_and_missing_folder(cli: CliRunner, tmp_path: Path) -> N
     result = export(cli, "--patient", "1", "--format", "csv", "--out", str(tmp_path / "nowhere" / "x.csv"))
     assert result.exit_code == 1 and "does not exist" in result.output
     assert run(cli, "export", "--help").exit_code == 0
+
+
+def test_an_existing_file_is_replaced_only_with_force(cli: CliRunner, tmp_path: Path) -> None:
+    pid = patient(cli)
+    out = tmp_path / "ana.csv"
+    out.write_text("the counselor's own notes")
+    result = export(cli, "--patient", str(pid), "--format", "csv", "--out", str(out))
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == f"error: {out} already exists; add --force to replace it"
+    assert out.read_text() == "the counselor's own notes"
+    result = export(cli, "--patient", str(pid), "--format", "csv", "--out", str(out), "--force")
+    assert result.exit_code == 0, result.output
+    assert "Ana" in out.read_text(encoding="utf-8-sig")

@@ -16,9 +16,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 from telegram.error import TelegramError
 
+from bot.cli.common import describe_database
 from bot.clinic import ClinicConfig, load_clinic_config
 from bot.errors import ConfigError
 from bot.safety.alert_chats import ChatState, alerts_reach_someone, check_alert_chats
@@ -64,7 +66,9 @@ async def _checks() -> list[Check]:
     except ConfigError as exc:
         return [Check("settings", FAIL, str(exc))]
     checks.append(Check("settings", OK, f"clinic {clinic.clinic.name!r}, file {settings.clinic_config or 'built-in'}"))
-    checks.extend(await _database(settings.database_url, settings.encryption_key()))
+    home = settings.moodbot_home
+    checks.append(Check("data folder", OK, str(home) if home.is_dir() else f"{home} (made on first use)"))
+    checks.extend(await _database(settings))
     model = await asyncio.to_thread(load_packaged)
     if model is None:
         checks.append(Check("detector model", FAIL, "the learned layer could not be loaded; the rules alone decide"))
@@ -76,34 +80,55 @@ async def _checks() -> list[Check]:
     return checks
 
 
-async def _database(url: str, key: str) -> list[Check]:
-    from storage.db import create_engine, session_factory, session_scope
-    from storage.health import current_revision, key_matches
+async def _database(settings: Settings) -> list[Check]:
+    from storage.crypto import generate_key
+    from storage.db import create_engine, session_factory, session_scope, sqlite_file
+    from storage.health import current_revision
     from storage.migrate import head_revision
 
-    engine = create_engine(url, encryption_key=key)
+    url = settings.database_url
+    where = f"{describe_database(url)} ({'default' if settings.database_is_default else 'DATABASE_URL'})"
+    path = sqlite_file(url)
+    if path is not None and not path.exists():
+        return [Check("database", FAIL, f"{where}: not there yet: run `moodbot db upgrade`")]
+    try:
+        key: str | None = settings.stored_key()
+    except ConfigError as exc:
+        key, unreadable = None, Check("encryption key", FAIL, str(exc))
+    else:
+        unreadable = None
+    # Without a key the engine gets a throwaway one: then the doctor only asks whether anything is encrypted.
+    engine = create_engine(url, encryption_key=key or generate_key(), previous_keys=settings.previous_keys())
     try:
         try:
             revision = await current_revision(engine)
         except Exception as exc:
-            return [Check("database", FAIL, f"cannot connect: {type(exc).__name__}")]
+            return [Check("database", FAIL, f"{where}: cannot connect: {type(exc).__name__}")]
         head = head_revision()
         if revision != head:
-            return [
-                Check("database", FAIL, f"schema at {revision or 'nothing'}, expected {head}: run `moodbot db upgrade`")
-            ]
-        checks = [Check("database", OK, f"reachable, schema at {revision}")]
+            expected = f"schema at {revision or 'nothing'}, expected {head}: run `moodbot db upgrade`"
+            return [Check("database", FAIL, f"{where}: {expected}")]
         async with session_scope(session_factory(engine)) as session:
-            matches = await key_matches(session)
-        if matches is None:
-            checks.append(Check("encryption key", OK, "nothing stored yet"))
-        elif matches:
-            checks.append(Check("encryption key", OK, "reads what is stored"))
-        else:
-            checks.append(Check("encryption key", FAIL, "stored text cannot be decrypted with MOODBOT_ENCRYPTION_KEY"))
-        return checks
+            found = unreadable or await _key(settings, key, session)
+        return [Check("database", OK, f"{where}, schema at {revision}"), found]
     finally:
         await engine.dispose()
+
+
+async def _key(settings: Settings, key: str | None, session: AsyncSession) -> Check:
+    from storage.keycheck import holds_encrypted_data, key_opens
+
+    source = settings.key_source()
+    if key is None:
+        if await holds_encrypted_data(session):
+            return Check("encryption key", FAIL, f"{source} is missing and the database holds encrypted data")
+        return Check("encryption key", OK, f"{source}, made on first use")
+    opens = await key_opens(session)
+    if opens is None:
+        return Check("encryption key", OK, f"{source}; nothing stored yet")
+    if opens:
+        return Check("encryption key", OK, f"{source}; opens what is stored")
+    return Check("encryption key", FAIL, f"{source} does not open what is stored")
 
 
 async def _alert_chats(settings: Settings, clinic: ClinicConfig) -> list[Check]:

@@ -40,6 +40,7 @@ def export(
     from_: Annotated[str | None, typer.Option("--from", help="First local day, YYYY-MM-DD.")] = None,
     to: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD, inclusive.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document describing the export.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
 ) -> None:
     """Export a patient's journal, check-ins, appointments, questionnaires and crisis events."""
     env = load_env()
@@ -48,6 +49,8 @@ def export(
         raise typer.BadParameter(f"--from {start} is after --to {end}", param_hint="--from")
     if not out.parent.is_dir():
         fail(f"cannot write {out}: the folder {out.parent} does not exist")
+    if out.exists() and not force:
+        fail(f"{out} already exists; add --force to replace it")
     now = SystemClock().now()
     actor = Actor(ActorKind.CLI, operator())
     with Progress(

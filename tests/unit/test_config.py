@@ -12,7 +12,7 @@ import pytest
 import bot.clinic
 from bot.clinic import ClinicConfig, load_clinic_config
 from bot.errors import ConfigError
-from bot.settings import DEFAULT_API_BASE_URL, DEFAULT_DATABASE_URL, load_settings
+from bot.settings import DEFAULT_API_BASE_URL, load_settings
 
 FULL = """\
 [clinic]
@@ -284,6 +284,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     monkeypatch.chdir(tmp_path)
     for name in SETTING_VARS:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MOODBOT_HOME", str(tmp_path))
     return monkeypatch
 
 
@@ -298,7 +299,7 @@ def settings_error() -> str:
 def test_settings_defaults(env: pytest.MonkeyPatch) -> None:
     settings = load_settings()
     assert settings.telegram_bot_token is None
-    assert settings.database_url == DEFAULT_DATABASE_URL
+    assert settings.database_url == f"sqlite+aiosqlite:///{Path(os.environ['MOODBOT_HOME']) / 'moodbot.db'}"
     assert settings.telegram_api_base_url == DEFAULT_API_BASE_URL
     assert settings.log_level == "INFO"
     assert settings.clinic_config is None
