@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import sys
+from datetime import UTC, datetime
+from typing import Literal
+
+LogFormat = Literal["text", "json"]
 
 _TOKEN_SHAPE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
 
@@ -31,6 +36,28 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line: time, level, logger, message and, when there is one, the exception.
+
+    Only these fields: whatever else a record carries (`extra=` values, the call's arguments) never reaches the log.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
 class _OverlappingRun(logging.Filter):
     """A periodic job still busy when its next tick comes is skipped by design (max_instances=1, coalesce):
     normal under load, not worth a warning every second."""
@@ -42,15 +69,20 @@ class _OverlappingRun(logging.Filter):
 _QUIET_SKIPS = _OverlappingRun()
 
 
-def configure_logging(level: str, *, secrets: list[str]) -> None:
+def configure_logging(level: str, *, secrets: list[str], log_format: LogFormat = "text") -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    if log_format == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter(secrets))
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    # Python's warnings too go through the handler: redacted, and in the chosen format rather than as loose lines.
+    logging.captureWarnings(True)
     # httpx logs every request URL at INFO, and Bot API URLs carry the token.
     for name in ("httpx", "httpcore", "aiohttp.access", "apscheduler"):
         logging.getLogger(name).setLevel(logging.WARNING)

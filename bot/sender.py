@@ -19,6 +19,7 @@ from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import BaseRateLimiter
 
+from bot import metrics
 from bot.clock import Clock
 
 log = logging.getLogger(__name__)
@@ -196,6 +197,13 @@ class Sender:
         self._bot = bot
 
     async def _attempt(self, call: Awaitable[Any]) -> Delivery:
+        delivery = await self._deliver(call)
+        metrics.SENDS.labels(delivery.outcome).inc()
+        if delivery.retry_after is not None:
+            metrics.RATE_LIMITED.inc()
+        return delivery
+
+    async def _deliver(self, call: Awaitable[Any]) -> Delivery:
         try:
             result = await call
         except RetryAfter as exc:

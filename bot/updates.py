@@ -13,6 +13,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot.metrics import UPDATE_SECONDS
+
 
 class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
     # Updates waiting for their chat's turn still hold one of these slots, so there are many: a flood from one
@@ -28,13 +30,13 @@ class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None or self.urgent(update):  # type: ignore[arg-type]
-            await coroutine
+            await _timed(coroutine)
             return
         lock = self._locks.setdefault(chat.id, asyncio.Lock())
         self._users[chat.id] = self._users.get(chat.id, 0) + 1
         try:
             async with lock:
-                await coroutine
+                await _timed(coroutine)
         finally:
             self._users[chat.id] -= 1
             if self._users[chat.id] == 0:
@@ -46,3 +48,8 @@ class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         return None
+
+
+async def _timed(coroutine: Awaitable[Any]) -> None:
+    with UPDATE_SECONDS.time():
+        await coroutine

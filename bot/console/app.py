@@ -22,7 +22,9 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from bot import metrics as process_metrics
 from bot.console import views
+from bot.console.database_figures import DatabaseFigures
 from bot.console.format import FILTERS
 from bot.console.security import RateLimit, SecurityHeaders
 from bot.console.svg import sparkline
@@ -37,10 +39,14 @@ def _secret(rt: Runtime) -> bytes:
 
 
 class Metrics:
-    """Prometheus figures of the console and the crisis net, in a registry of this app's own."""
+    """Prometheus figures of the console and the crisis net in a registry of this app's own, with the counts the
+    whole process keeps (`bot.metrics`) and figures read from the database at each scrape."""
 
     def __init__(self, rt: Runtime) -> None:
         self.registry = CollectorRegistry()
+        self.registry.register(process_metrics.REGISTRY)
+        self.database = DatabaseFigures(rt)
+        self.registry.register(self.database)
         self.requests = Counter(
             "moodbot_console_requests", "Console requests", ["route", "status"], registry=self.registry
         )
@@ -51,6 +57,10 @@ class Metrics:
             "moodbot_crisis_model_loaded", "1 when the learned crisis layer is loaded", registry=self.registry
         )
         loaded.set_function(lambda: float(rt.detector.learned))
+
+    async def page(self) -> bytes:
+        await self.database.refresh()
+        return generate_latest(self.registry)
 
     def wrap(self, app: ASGIApp) -> ASGIApp:
         async def measured(scope: Scope, receive: Receive, send: Send) -> None:
@@ -83,7 +93,7 @@ def build_console(rt: Runtime, *, pages: bool = True, extra: Sequence[tuple[str,
     metrics = Metrics(rt)
 
     async def metrics_page(request: Request) -> Response:
-        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+        return Response(await metrics.page(), media_type=CONTENT_TYPE_LATEST)
 
     health = [
         Route("/healthz", views.healthz),

@@ -8,6 +8,7 @@ from telegram import Update, User
 from telegram.ext import ContextTypes
 
 from bot import callbacks
+from bot.metrics import VERDICTS
 from bot.presses import press_of
 from bot.runtime import Runtime, runtime
 from bot.safety.alerts import alert_text
@@ -49,6 +50,7 @@ async def crisis_guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if message is None or user is None or not words:
         return
     verdict = rt.detector.check(words)
+    VERDICTS.labels(verdict.tier or "none").inc()
     if verdict.clear:
         await answer_in_crisis(rt, context, user, message.chat_id, verdict, words, message.message_id)
     elif verdict.tier is Tier.POSSIBLE:

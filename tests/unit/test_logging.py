@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 
-from bot.logging_setup import configure_logging
+from bot.errors import ConfigError
+from bot.logging_setup import LogFormat, configure_logging
+from bot.settings import load_settings
 
 TOKEN = "123456789:AAEhBP0av28Fha3DXgqFm1fRbLpN7BIRd1s"  # shaped like a real one: 35 chars after the colon
 OTHER_TOKEN = "987654321:AAFzKq9vW3bX7yT2mN5pR8sJ4hL6cD1eG0u"  # not configured anywhere
@@ -20,13 +26,15 @@ log = logging.getLogger("moodbot.test")
 
 
 @contextmanager
-def configured(level: str = "INFO", secrets: tuple[str, ...] = (TOKEN, SECRET, "")) -> Iterator[logging.Handler]:
+def configured(
+    level: str = "INFO", secrets: tuple[str, ...] = (TOKEN, SECRET, ""), log_format: LogFormat = "text"
+) -> Iterator[logging.Handler]:
     """configure_logging changes process-wide state: undo it before the test ends, in the same pytest phase
     (pytest adds and removes its own capturing handler on the root logger around each phase)."""
     root = logging.getLogger()
     handlers = list(root.handlers)
     levels = {name: logging.getLogger(name).level for name in NAMES}
-    configure_logging(level, secrets=list(secrets))
+    configure_logging(level, secrets=list(secrets), log_format=log_format)
     try:
         yield root.handlers[0]
     finally:
@@ -36,6 +44,7 @@ def configured(level: str = "INFO", secrets: tuple[str, ...] = (TOKEN, SECRET, "
             root.addHandler(handler)
         for name, old in levels.items():
             logging.getLogger(name).setLevel(old)
+        logging.captureWarnings(False)
 
 
 def test_one_handler_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
@@ -170,3 +179,76 @@ def test_a_skipped_overlapping_tick_is_not_a_warning_but_other_scheduler_warning
     scheduler.warning('Run time of job "plan" was missed by 0:10:00')
     err = capsys.readouterr().err
     assert "maximum number of running instances" not in err and "was missed by" in err
+
+
+def json_lines(err: str) -> list[dict[str, str]]:
+    lines = err.splitlines()
+    assert lines, "nothing logged"
+    return [json.loads(line) for line in lines]
+
+
+def test_json_logs_are_one_object_a_line_with_time_level_logger_and_message(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with (
+        configured(log_format="json"),
+        time_machine.travel(datetime(2026, 3, 3, 9, 30, 5, 250000, tzinfo=UTC), tick=False),
+    ):
+        log.warning("patient %d check-in at %s", 42, "20:00")
+        log.debug("below the level")
+    assert json_lines(capsys.readouterr().err) == [
+        {
+            "time": "2026-03-03T09:30:05.250+00:00",
+            "level": "WARNING",
+            "logger": "moodbot.test",
+            "message": "patient 42 check-in at 20:00",
+        }
+    ]
+
+
+def test_a_json_exception_stays_on_its_line_with_the_token_redacted(capsys: pytest.CaptureFixture[str]) -> None:
+    with configured(log_format="json"):
+        try:
+            raise RuntimeError(f"cannot reach /bot{TOKEN}/getUpdates with {SECRET}")
+        except RuntimeError:
+            log.exception("polling failed for %s", TOKEN)
+    err = capsys.readouterr().err
+    assert TOKEN not in err and SECRET not in err
+    [entry] = json_lines(err)
+    assert entry["level"] == "ERROR" and entry["message"] == "polling failed for <token>"
+    assert entry["exception"].startswith("Traceback (most recent call last)")
+    assert entry["exception"].endswith("RuntimeError: cannot reach /bot<token>/getUpdates with <token>")
+
+
+def test_json_logs_carry_nothing_but_their_fields(capsys: pytest.CaptureFixture[str]) -> None:
+    """What a record carries besides its message (here a journal text passed as `extra`) never reaches the log."""
+    with configured(log_format="json"):
+        log.info("journal entry %d saved", 7, extra={"text": "I felt so alone tonight", "user": "Ana Weber"})
+    err = capsys.readouterr().err
+    assert "alone" not in err and "Ana" not in err
+    [entry] = json_lines(err)
+    assert set(entry) == {"time", "level", "logger", "message"}
+
+
+def test_python_warnings_become_log_lines_in_the_chosen_format(capsys: pytest.CaptureFixture[str]) -> None:
+    with configured(log_format="json"):
+        warnings.warn(f"deprecated call with {TOKEN}", DeprecationWarning, stacklevel=1)
+    [entry] = json_lines(capsys.readouterr().err)
+    assert entry["logger"] == "py.warnings" and entry["level"] == "WARNING"
+    assert "DeprecationWarning: deprecated call with <token>" in entry["message"]
+
+
+def test_log_format_is_read_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env of the working tree
+    monkeypatch.delenv("LOG_FORMAT", raising=False)
+    assert load_settings().log_format == "text"
+    monkeypatch.setenv("LOG_FORMAT", "json")
+    settings = load_settings()
+    with configured(log_format=settings.log_format):
+        log.info("started")
+    assert json_lines(capsys.readouterr().err)[0]["message"] == "started"
+    monkeypatch.setenv("LOG_FORMAT", "xml")
+    with pytest.raises(ConfigError, match="LOG_FORMAT"):
+        load_settings()
