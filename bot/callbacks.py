@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.ids import MAX_ID
+
 
 @dataclass(frozen=True, slots=True)
 class ScoreTap:
@@ -138,6 +140,8 @@ def parse(data: str | None) -> Callback | None:
         match = pattern.fullmatch(data)
         if match is None:
             continue
+        if int(match[1]) > MAX_ID:
+            return None  # twelve digits pass the pattern, but no row has such an id (and PostgreSQL would refuse it)
         if kind is ScoreTap:
             score = int(match[2])
             return ScoreTap(int(match[1]), score) if 0 <= score <= 10 else None

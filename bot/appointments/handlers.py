@@ -11,6 +11,7 @@ from bot import callbacks
 from bot.appointments.messages import effects_keyboard, label_of, local_when, reminder_keyboard, reminder_text
 from bot.appointments.service import AnswerResult, answer_reminder, appointment_state, upcoming
 from bot.clinic import ClinicConfig
+from bot.ids import parse_id
 from bot.patients import is_enrolled, is_staff, patient_by_telegram, staff_may_see
 from bot.presses import press_of
 from bot.runtime import runtime
@@ -115,10 +116,10 @@ async def appointments_command(update: Update, context: ContextTypes.DEFAULT_TYP
                 staff_chat_id=rt.clinic.clinic.staff_chat_id,
             ):  # fmt: skip
                 reply = t("staff.only")
-            elif not args[0].isdigit():
+            elif (patient_id := parse_id(args[0])) is None:
                 reply = t("staff.appointments.usage")
             else:
-                reply = await _staff_view(session, rt.clinic, int(args[0]))
+                reply = await _staff_view(session, rt.clinic, patient_id)
         else:
             patient = await patient_by_telegram(session, user.id)
             if not is_enrolled(patient):

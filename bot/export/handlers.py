@@ -16,6 +16,7 @@ from bot.export.collect import collect
 from bot.export.formats import Format, parse_format, render
 from bot.export.model import ExportData
 from bot.export.service import erase_patient_data, export_data
+from bot.ids import parse_id
 from bot.patients import local_today, patient_by_telegram, staff_may_see
 from bot.presses import press_of
 from bot.runtime import Runtime, runtime
@@ -60,10 +61,10 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             staff_chat_id=rt.clinic.clinic.staff_chat_id, permission=Permission.EXPORT,
         ):  # fmt: skip
             reply = t("staff.only")
-        elif not args or not args[0].isdigit() or len(args) > 2 or fmt is None:
+        elif not args or (patient_id := parse_id(args[0])) is None or len(args) > 2 or fmt is None:
             reply = t("export.usage")
-        elif (patient := await session.get(Patient, int(args[0]))) is None:
-            reply = t("staff.appointments.unknown", id=int(args[0]))
+        elif (patient := await session.get(Patient, patient_id)) is None:
+            reply = t("staff.appointments.unknown", id=patient_id)
         else:
             actor = Actor(ActorKind.STAFF, str(user.id))
             data = await export_data(session, patient=patient, config=rt.clinic, fmt=fmt, actor=actor, now=now)

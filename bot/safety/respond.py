@@ -32,7 +32,8 @@ STORED_EXCERPT_CHARS = 1000
 
 def telegram_name(user: User) -> str:
     name = " ".join(part for part in (user.first_name, user.last_name) if part)
-    return f"{name} @{user.username}" if user.username else name
+    # The name goes into the alert's row, and PostgreSQL text cannot hold a NUL.
+    return (f"{name} @{user.username}" if user.username else name).replace("\x00", "")
 
 
 def stranger(user: User) -> Person:

@@ -19,7 +19,7 @@ from bot.callbacks import (
     parse,
 )
 
-BIGGEST = 999_999_999_999  # the parser takes ids of up to 12 digits
+BIGGEST = 2**31 - 1  # ids are INTEGER columns: the largest a row can have
 TAG = "0123456789abcdef"
 
 
@@ -84,6 +84,8 @@ def test_every_builder_fits_in_64_bytes_for_the_largest_ids() -> None:
         "ci:x:5",
         "ci:1:5:extra",
         "ci:1234567890123:5",  # 13-digit id
+        "ci:2147483648:5",  # more than any row's id: PostgreSQL would refuse it in a query
+        "ack:999999999999",
         "cn:1:nope",
         "cs:1:0123456789ABCDEF:y",  # the tag is lower-case hex
         "cs:1:0123:y",
