@@ -4,9 +4,11 @@ the clinic file, and the real bot running against the stand-in on a manual clock
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 import uuid
+import warnings
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +24,31 @@ from storage.models import Base
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday morning, before any DST change
+
+
+@pytest.fixture(autouse=True)
+def _logging_put_back() -> Iterator[None]:
+    """`configure_logging` (a test of it, `moodbot run` or `demo` run in-process) sets up logging for the whole
+    process: its handler writes to that test's stderr, which is closed once the test ends, and every later test's
+    log line then prints a "Logging error" traceback into whatever that test captures. Undo it after each test."""
+    root = logging.getLogger()
+    handlers, level, showwarning = list(root.handlers), root.level, warnings.showwarning
+    levels = {name: lg.level for name, lg in logging.root.manager.loggerDict.items() if isinstance(lg, logging.Logger)}
+    yield
+    for handler in list(root.handlers):
+        if handler not in handlers and not type(handler).__module__.startswith("_pytest"):
+            root.removeHandler(handler)
+    root.setLevel(level)
+    for name, old in levels.items():
+        logging.getLogger(name).setLevel(old)
+    if warnings.showwarning is not showwarning:
+        logging.captureWarnings(False)
+
+
+@pytest.fixture(autouse=True)
+def _data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test writes into the real user data folder (the default home of the database and the key)."""
+    monkeypatch.setenv("MOODBOT_HOME", str(tmp_path / "moodbot-home"))
 
 
 @pytest.fixture(scope="session")

@@ -11,8 +11,10 @@ import sys
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from bot.standin.server import BotApiStandIn
+from storage.db import is_sqlite
 from tests.processes import TOKEN, free_port, start_bot
 
 USER = 8001
@@ -77,6 +79,27 @@ async def test_webhook_mode_checks_the_secret_and_serves(database_url: str, tmp_
                 await process.wait()
     assert process.returncode == 0, stderr.decode()[-2000:]
     assert TOKEN not in stderr.decode()
+
+
+async def test_a_second_run_on_one_sqlite_file_is_refused_in_one_line(database_url: str, tmp_path: Path) -> None:
+    if not is_sqlite(database_url):
+        pytest.skip("PostgreSQL takes several instances (tests/e2e/test_instances.py)")
+    (tmp_path / "first").mkdir()
+    (tmp_path / "second").mkdir()
+    async with BotApiStandIn(token=TOKEN) as standin:
+        first = await start_bot(standin, database_url, tmp_path / "first")
+        try:
+            await standin.wait_for(lambda: standin.commands or None, timeout=30)
+            second = await start_bot(standin, database_url, tmp_path / "second")
+            _, stderr = await asyncio.wait_for(second.communicate(), timeout=60)
+            assert first.returncode is None, "the first instance must keep running"
+        finally:
+            first.kill()
+            await first.wait()
+    message = stderr.decode()
+    assert second.returncode == 2, message[-2000:]
+    assert "already running" in message and "PostgreSQL" in message and "Traceback" not in message
+    assert len(message.strip().splitlines()) == 1, message
 
 
 async def test_a_console_port_in_use_is_one_clear_line(database_url: str, tmp_path: Path) -> None:

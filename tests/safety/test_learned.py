@@ -73,8 +73,11 @@ def test_a_rebuild_predicts_exactly_what_the_packaged_model_predicts(tmp_path: P
     assert packaged is not None
     texts = [e.text for e in load()[::7]]
     signals = [default_detector().check(text).signals for text in texts]
+    # lbfgs stops within its tolerance (1e-4), and where it stops moves with the order in which the CPU's BLAS kernels
+    # add: probabilities agree to 1e-3 across machines, and every label is the same.
     for ours, theirs in zip(rebuilt.predict_many(texts, signals), packaged.predict_many(texts, signals), strict=True):
-        assert ours.probabilities == pytest.approx(theirs.probabilities, abs=1e-6)
+        assert (ours.label, ours.tier) == (theirs.label, theirs.tier)
+        assert ours.probabilities == pytest.approx(theirs.probabilities, abs=1e-3)
 
 
 def test_the_model_file_is_plain_arrays() -> None:
