@@ -34,10 +34,12 @@ from bot.clock import Clock, SystemClock
 from bot.enrollment.handlers import consent_button, start_command
 from bot.export.handlers import delete_command, erase_button, export_command, mood_command, mydata_command
 from bot.help import help_command, sos_command
+from bot.i18n.catalogue import LANGUAGES
 from bot.journal.handlers import edited_text, other_message, text_message
 from bot.outbox.dispatcher import Dispatcher, pace_for
 from bot.patients import patients_due_for_planning
 from bot.preferences.handlers import pause_command, resume_command, settings_command
+from bot.preferences.language import language_button, language_command
 from bot.questionnaires.handlers import answer_button, gad7_command, phq9_command
 from bot.questionnaires.outbox_kind import ScheduledQuestionnaire
 from bot.questionnaires.service import OUTBOX_KIND as QUESTIONNAIRE_KIND
@@ -46,7 +48,7 @@ from bot.runtime import DISPATCHER_KEY, RUNTIME_KEY, Runtime, runtime
 from bot.safety.alert_chats import check_alert_chats, log_alert_chats
 from bot.safety.alerts import CrisisAlertMessage
 from bot.safety.detector import Detector
-from bot.safety.handlers import acknowledge_button, crisis_guard, is_crisis_message, sweep_alerts
+from bot.safety.handlers import acknowledge_button, answer_first, crisis_guard, sweep_alerts
 from bot.safety.net import SafetyNet
 from bot.safety.possible import PossibleUnanswered, possible_button
 from bot.safety.service import ALERT_KIND, POSSIBLE_KIND
@@ -80,6 +82,7 @@ PATIENT_COMMANDS = [
     "mydata",
     "delete",
     "sos",
+    "language",
     "help",
 ]
 
@@ -129,7 +132,7 @@ def build_application(
     app.bot_data[LOAD_MODEL_KEY] = load_model
     processor = app.update_processor
     if isinstance(processor, ChatOrderedUpdateProcessor):
-        processor.urgent = partial(is_crisis_message, rt.detector)
+        processor.answer_first = partial(answer_first, rt)
     engine = sessions.kw["bind"]
     app.bot_data[ROLES_KEY] = {
         key: Role(engine, key, name) for key, name in ((PLANNER, "planner"), (ALERT_SWEEPER, "alert sweeper"))
@@ -176,6 +179,7 @@ def _register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         "mood": mood_command,
         "mydata": mydata_command,
         "delete": delete_command,
+        "language": language_command,
     }
     for name, callback in patient_commands.items():
         app.add_handler(CommandHandler(name, callback, filters=private & new))
@@ -193,6 +197,7 @@ def _register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CallbackQueryHandler(skip_button, pattern=r"^cn:"))
     app.add_handler(CallbackQueryHandler(answer_button, pattern=r"^qa:"))
     app.add_handler(CallbackQueryHandler(erase_button, pattern=r"^er:"))
+    app.add_handler(CallbackQueryHandler(language_button, pattern=r"^lg:"))
     app.add_handler(CallbackQueryHandler(stale_button))
     app.add_handler(MessageHandler(private & filters.UpdateType.EDITED_MESSAGE & filters.TEXT, edited_text))
     app.add_handler(MessageHandler(private & new & filters.COMMAND, unknown_command))
@@ -275,6 +280,9 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         app.create_task(rt.detector.load(), name="load crisis model")
     log_alert_chats(await check_alert_chats(app.bot, rt.clinic))
     await app.bot.set_my_commands([BotCommand(name, t(f"cmd.{name}")) for name in PATIENT_COMMANDS])
+    for language in LANGUAGES:  # Telegram shows each user the menu of their app's language, else the one above
+        menu = [BotCommand(name, t(f"cmd.{name}", language)) for name in PATIENT_COMMANDS]
+        await app.bot.set_my_commands(menu, language_code=language)
     async with rt.session() as session:
         await session.merge(Meta(key="bot_username", value=app.bot.username))
         # The clinic file may have changed the schedules: every patient is planned again, a batch a tick.

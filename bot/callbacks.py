@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.i18n.catalogue import LANGUAGES
 from bot.ids import MAX_ID
 
 
@@ -64,6 +65,11 @@ class PossibleAnswer:
     answer: str  # "yes", "no" or "call"
 
 
+@dataclass(frozen=True, slots=True)
+class LanguageChoice:
+    language: str
+
+
 POSSIBLE_ANSWERS = {"y": "yes", "n": "no", "c": "call"}
 
 EFFECTS = ("dissociation", "nausea", "headache", "dizziness", "none")
@@ -78,6 +84,7 @@ Callback = (
     | EraseAnswer
     | QuestionnaireAnswer
     | PossibleAnswer
+    | LanguageChoice
 )
 
 _ID = r"([0-9]{1,12})"
@@ -92,6 +99,7 @@ _PATTERNS: list[tuple[re.Pattern[str], type]] = [
     # Items are numbered from 1 (at most 99); every answer of the validated questionnaires scores 0 to 3.
     (re.compile(rf"^qa:{_ID}:([1-9][0-9]?):([0-3])$"), QuestionnaireAnswer),
     (re.compile(rf"^pq:{_ID}:([ync])$"), PossibleAnswer),
+    (re.compile(rf"^lg:({'|'.join(LANGUAGES)})$"), LanguageChoice),
 ]
 
 
@@ -132,6 +140,10 @@ def possible_answer(event_id: int, answer: str) -> str:
     return f"pq:{event_id}:{code}"
 
 
+def language_choice(language: str) -> str:
+    return f"lg:{language}"
+
+
 def parse(data: str | None) -> Callback | None:
     """The press, or None for anything malformed, out of range or unknown."""
     if not data or len(data) > 64:
@@ -140,6 +152,8 @@ def parse(data: str | None) -> Callback | None:
         match = pattern.fullmatch(data)
         if match is None:
             continue
+        if kind is LanguageChoice:
+            return LanguageChoice(match[1])
         if int(match[1]) > MAX_ID:
             return None  # twelve digits pass the pattern, but no row has such an id (and PostgreSQL would refuse it)
         if kind is ScoreTap:

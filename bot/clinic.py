@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.errors import ConfigError
+from bot.i18n.catalogue import LANGUAGES
 from bot.timeparse import parse_time, parse_timezone
 
 
@@ -45,7 +46,7 @@ class ClinicSection(_Strict):
     name: str = "your clinic"
     timezone: str = "America/New_York"
     country: CountryCode = "US"
-    language: str = "en"
+    language: str = "en"  # the default for patients, strangers and staff; one of bot.i18n.catalogue.LANGUAGES
     staff_chat_id: int | None = None
     checkin_time: time = time(20, 0)
     invite_days: int = Field(default=14, ge=1, le=90)
@@ -65,6 +66,13 @@ class ClinicSection(_Strict):
     @classmethod
     def _time_of_day(cls, value: object) -> time:
         return _clock(value)
+
+    @field_validator("language")
+    @classmethod
+    def _spoken(cls, value: str) -> str:
+        if value not in LANGUAGES:
+            raise ValueError(f"the bot speaks {', '.join(LANGUAGES)}, not {value!r}")
+        return value
 
 
 class HotlineLine(_Strict):

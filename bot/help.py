@@ -8,6 +8,7 @@ import logging
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.i18n.catalogue import supported
 from bot.patients import patient_by_telegram
 from bot.runtime import runtime
 from bot.safety.hotlines import sos_text
@@ -18,11 +19,19 @@ log = logging.getLogger(__name__)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """List the patient commands."""
+    """List the patient commands, in the patient's language (a newcomer's Telegram language)."""
     rt = runtime(context)
-    chat = update.effective_chat
-    assert chat is not None
-    await rt.sender.send_text(chat.id, t("help"))
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    language = supported(user.language_code) or rt.clinic.clinic.language
+    try:
+        async with asyncio.timeout(LOOKUP_SECONDS), rt.session() as session:
+            patient = await patient_by_telegram(session, user.id)
+            if patient is not None:
+                language = patient.language
+    except Exception:  # help still comes, in the account's language
+        log.exception("patient lookup for /help failed")
+    await rt.sender.send_text(chat.id, t("help", language) + "\n\n" + t("help.language", language))
 
 
 async def sos_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -30,6 +30,8 @@ class Runtime:
     clock: Clock
     sender: Sender
     detector: SafetyNet
+    # Updates whose crisis reply went out before they took their chat's turn (bot/safety/handlers.py).
+    answered_first: set[int] = field(default_factory=set)
 
     @property
     def checkin_grace(self) -> timedelta:

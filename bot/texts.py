@@ -1,14 +1,28 @@
 """Every word patients and staff read, in one catalogue.
 
 Short, warm and plain. Never promise that someone is watching around the clock, never promise secrecy,
-never name a method of self-harm. Keys are stable; a translation adds a language block with the same keys.
+never name a method of self-harm. Keys are stable: they are the messages' context in the
+Spanish, German and French catalogues (bot/locale), whose translations are looked up by key and English words.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
-EN: dict[str, str] = {
+from bot.i18n.catalogue import translations
+
+
+class Plural(NamedTuple):
+    """Words that change with a number: `count` names the placeholder that holds it."""
+
+    one: str
+    other: str
+    count: str
+
+
+# The English source of every message, by key. `pybabel extract` reads it (bot/i18n/extract.py): keep it one dict
+# literal of plain strings and `Plural(...)` calls.
+EN: dict[str, str | Plural] = {
     # Enrollment
     "consent": (
         "Hello {name}, this is the check-in bot of {clinic}.\n\n"
@@ -89,6 +103,9 @@ EN: dict[str, str] = {
         "To change it, send for example:\n/settings 20:00\n/settings Europe/Berlin\n/settings 8pm berlin"
     ),
     "settings.saved": "Done. Your daily check-in is now at {time}, {timezone} time.",
+    "help.language": "/language – choose the language I write in",
+    "language.ask": "I'm writing to you in {language}. Which language would you like?",
+    "language.set": "Done. From now on I'll write to you in {language}.",
     "settings.invalid": (
         'Sorry, I didn\'t understand "{value}". Try a time like 20:00 or 8pm, or a time zone like '
         "Europe/Berlin or a city such as berlin."
@@ -164,10 +181,14 @@ EN: dict[str, str] = {
         "If you can, stay with them or keep in touch, listen without judging, and ask them openly how they are.\n\n"
         "These lines can help them, and you too:\n{hotlines}"
     ),
-    "staff.possible.unanswered": (
+    "staff.possible.unanswered": Plural(
+        "ℹ️ Notice, not a crisis alert: {person} wrote something that may mean they are struggling, and has not "
+        "answered the bot's question about thoughts of ending their life or self-harm for {minutes} minute.\n"
+        "Said: “{excerpt}”\nWhy: {why}\nThey were given the crisis lines with the question.",
         "ℹ️ Notice, not a crisis alert: {person} wrote something that may mean they are struggling, and has not "
         "answered the bot's question about thoughts of ending their life or self-harm for {minutes} minutes.\n"
-        "Said: “{excerpt}”\nWhy: {why}\nThey were given the crisis lines with the question."
+        "Said: “{excerpt}”\nWhy: {why}\nThey were given the crisis lines with the question.",
+        "minutes",
     ),
     "staff.other_person": (
         "ℹ️ Notice, not a crisis alert: patient #{id} {name} wrote that someone close to them may be in "
@@ -175,7 +196,11 @@ EN: dict[str, str] = {
     ),
     "crisis.alert.repeats": "\nMessages like this: {count} (latest {latest})",
     "crisis.alert.reminder": "⏰ Reminder {round}: not acknowledged yet.\n",
-    "crisis.alert.fallback": "No one has acknowledged this alert in the staff chat for {minutes} minutes.\n",
+    "crisis.alert.fallback": Plural(
+        "No one has acknowledged this alert in the staff chat for {minutes} minute.\n",
+        "No one has acknowledged this alert in the staff chat for {minutes} minutes.\n",
+        "minutes",
+    ),
     "crisis.alert.unrecorded": (
         "🚨 Crisis alert – {tier}\n{person}\nSaid: “{excerpt}”\nWhy: {why}\n"
         "The database could not be reached, so this alert has no button and will not be repeated."
@@ -258,8 +283,10 @@ EN: dict[str, str] = {
     "export.failed": "Sorry, the export could not be made just now. Please try again in a moment.",
     # Staff
     "staff.only": "Sorry, this command is only for the clinic's staff.",
-    "console.link": (
-        "Your sign-in link for the clinic console. It works once, for {minutes} minutes; please don't share it.\n{url}"
+    "console.link": Plural(
+        "Your sign-in link for the clinic console. It works once, for {minutes} minute; please don't share it.\n{url}",
+        "Your sign-in link for the clinic console. It works once, for {minutes} minutes; please don't share it.\n{url}",
+        "minutes",
     ),
     "console.private": "For your safety, send /console to me in a private chat, not in a group.",
     "console.off": "The web console is turned off for this clinic (CONSOLE_PORT=0).",
@@ -274,7 +301,7 @@ EN: dict[str, str] = {
         "Nothing more will be sent until they write again."
     ),
     # Charts and the PDF report
-    "chart.title": "Your mood over the last {days} days",
+    "chart.title": Plural("Your mood over the last {days} day", "Your mood over the last {days} days", "days"),
     "chart.axis.mood": "Mood (0–10)",
     "chart.legend.daily": "Daily check-in",
     "chart.legend.average": "7-day average",
@@ -398,6 +425,7 @@ EN: dict[str, str] = {
     "cmd.delete": "Erase my journal",
     "cmd.sos": "Crisis lines",
     "cmd.help": "What I can do",
+    "cmd.language": "Change my language",
     # Questionnaires
     "questionnaire.intro": (
         "Hi {name}. Here is the {title}: {count} short questions about the last two weeks. Tap the answer "
@@ -441,10 +469,18 @@ EN: dict[str, str] = {
     "cmd.gad7": "Worry questionnaire (GAD-7)",
 }
 
-CATALOGUES: dict[str, dict[str, str]] = {"en": EN}
+
+def english(key: str) -> str:
+    """The English words for `key` (the plural form for a plural message)."""
+    entry = EN[key]
+    return entry.other if isinstance(entry, Plural) else entry
 
 
 def t(key: str, language: str = "en", /, **values: Any) -> str:
-    """The text for `key` in `language` (English when not translated), with `values` filled in."""
-    template = CATALOGUES.get(language, EN).get(key) or EN[key]
+    """The text for `key` in `language` (English when the bot does not speak it), with `values` filled in."""
+    entry, catalogue = EN[key], translations(language)
+    if isinstance(entry, Plural):
+        template = catalogue.npgettext(key, entry.one, entry.other, int(values[entry.count]))
+    else:
+        template = catalogue.pgettext(key, entry)
     return template.format(**values)

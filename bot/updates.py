@@ -7,6 +7,7 @@ messages (a note right after a tap) must be handled in the order they were sent.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -14,6 +15,8 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 from bot.metrics import UPDATE_SECONDS
+
+log = logging.getLogger(__name__)
 
 
 class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
@@ -23,15 +26,21 @@ class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}
-        # A crisis message does not wait for its chat's turn: the patient's earlier update may be stuck on a busy
-        # database, and the answer to a crisis must not be.
-        self.urgent: Callable[[Update], bool] = lambda _update: False
+        # A crisis message is answered before it waits for its chat's turn: the patient's earlier update may be
+        # stuck on a busy database, and the answer to a crisis must not be. What follows the answer (the record,
+        # the staff alert, the journal) still takes its turn, so a flood makes one alert and keeps its order.
+        self.answer_first: Callable[[Update], Awaitable[None]] | None = None
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
-        if chat is None or self.urgent(update):  # type: ignore[arg-type]
+        if chat is None:
             await _timed(coroutine)
             return
+        if self.answer_first is not None:
+            try:
+                await self.answer_first(update)  # type: ignore[arg-type]
+            except Exception:  # the guard answers in the update's turn instead
+                log.exception("the early crisis reply failed")
         lock = self._locks.setdefault(chat.id, asyncio.Lock())
         self._users[chat.id] = self._users.get(chat.id, 0) + 1
         try:

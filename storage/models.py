@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     event,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -99,6 +101,8 @@ class Patient(Base):
     checkin_time: Mapped[time] = mapped_column(Time)
     country: Mapped[str] = mapped_column(String(2))
     language: Mapped[str] = mapped_column(String(8))
+    # False while the language is only the clinic's default: the patient's Telegram language may then win at /start.
+    language_chosen: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     status: Mapped[PatientStatus] = mapped_column(_enum(PatientStatus, "patient_status"))
     paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

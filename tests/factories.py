@@ -22,8 +22,10 @@ async def invite(
     country: str = "US",
     now: datetime | None = None,
     days: int = 14,
+    language: str | None = "en",
 ) -> tuple[int, str]:
-    """A new patient and their invite code, as `moodbot patients add` makes them."""
+    """A new patient and their invite code, as `moodbot patients add` makes them; `language=None` as without
+    `--language` (the clinic's default until the patient's Telegram language is known)."""
     async with bot.runtime.session() as session:
         patient = await create_patient(
             session,
@@ -31,7 +33,8 @@ async def invite(
             timezone=timezone,
             checkin_time=checkin_time,
             country=country,
-            language="en",
+            language=language or bot.runtime.clinic.clinic.language,
+            language_chosen=language is not None,
             now=now or bot.clock.now(),
         )
         _, code = await issue_invite(session, patient=patient, now=now or bot.clock.now(), days=days)

@@ -8,9 +8,11 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import callbacks
-from bot.appointments.messages import effects_keyboard, label_of, local_when, reminder_keyboard, reminder_text
+from bot.appointments.messages import effects_keyboard, label_of, reminder_keyboard, reminder_text
 from bot.appointments.service import AnswerResult, answer_reminder, appointment_state, upcoming
 from bot.clinic import ClinicConfig
+from bot.i18n.catalogue import SOURCE
+from bot.i18n.dates import local_day_and_time
 from bot.ids import parse_id
 from bot.patients import is_enrolled, is_staff, patient_by_telegram, staff_may_see
 from bot.presses import press_of
@@ -43,9 +45,9 @@ async def reminder_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                 patient=patient,
                 staff_chat_id=rt.clinic.clinic.staff_chat_id,
                 now=now,
-                values={
+                values={  # staff read it in the clinic's zone
                     "label": label_of(rt.clinic, appointment.kind),
-                    "when": local_when(appointment.starts_at, rt.clinic.clinic.timezone),
+                    "when": local_day_and_time(appointment.starts_at, rt.clinic.clinic.timezone, SOURCE),
                 },
             )
         text = reminder_text(rt.clinic, appointment, patient) if appointment and patient else None
@@ -132,7 +134,7 @@ async def appointments_command(update: Update, context: ContextTypes.DEFAULT_TYP
                         "appt.list.row",
                         patient.language,
                         label=label_of(rt.clinic, a.kind),
-                        when=local_when(a.starts_at, patient.timezone),
+                        when=local_day_and_time(a.starts_at, patient.timezone, patient.language),
                         where=f" – {a.location}" if a.location else "",
                     )
                     for a in booked
@@ -161,7 +163,7 @@ async def _staff_view(session: AsyncSession, config: ClinicConfig, patient_id: i
             "staff.appointments.row",
             appointment=a.id,
             label=label_of(config, a.kind),
-            when=local_when(a.starts_at, patient.timezone),
+            when=local_day_and_time(a.starts_at, patient.timezone, SOURCE),
             state=t(f"state.{appointment_state(a)}"),
         )
         for a in booked

@@ -13,17 +13,12 @@ from bot.checkin.outbox_kind import DailyCheckin
 from bot.checkin.render import score_keyboard
 from bot.checkin.service import open_checkin
 from bot.clinic import ClinicConfig
+from bot.i18n.dates import local_day_and_time
 from bot.outbox.dispatcher import Prepared, Skip
 from bot.texts import t
 from storage.models import Appointment, AppointmentStatus, OutboxMessage, Patient, PatientStatus
 
 FOLLOWUP = "followup"
-
-
-def local_when(instant: datetime, zone: str) -> str:
-    """ "Thursday 5 March at 10:00"; the zone's name only when it is not obvious."""
-    local = instant.astimezone(ZoneInfo(zone))
-    return f"{local:%A} {local.day} {local:%B} at {local:%H:%M}"
 
 
 def label_of(config: ClinicConfig, kind: str) -> str:
@@ -38,7 +33,7 @@ def reminder_text(config: ClinicConfig, appointment: Appointment, patient: Patie
         "appt.reminder",
         language,
         label=label_of(config, appointment.kind),
-        when=local_when(appointment.starts_at, patient.timezone),
+        when=local_day_and_time(appointment.starts_at, patient.timezone, language),
         where=where,
     )
     kind = config.appointments.kinds.get(appointment.kind)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.cli.common import Env, UserError, emit_json, load_env, with_session
 from bot.clock import SystemClock
 from bot.enrollment.service import create_patient, issue_invite
+from bot.i18n.catalogue import LANGUAGES, supported
 from bot.timeparse import parse_time, parse_timezone
 from storage import outbox
 from storage.models import CheckIn, Invite, JournalEntry, Meta, Patient, PatientStatus
@@ -89,7 +90,10 @@ def add(
     timezone: Annotated[str | None, typer.Option("--timezone", help="IANA zone or city; clinic default.")] = None,
     checkin_time: Annotated[str | None, typer.Option("--checkin-time", help="HH:MM; clinic default.")] = None,
     country: Annotated[str | None, typer.Option("--country", help="ISO country code for hotlines.")] = None,
-    language: Annotated[str | None, typer.Option("--language", help="Language code, e.g. en.")] = None,
+    language: Annotated[
+        str | None,
+        typer.Option("--language", help="en, es, de or fr; else Telegram's, else the clinic's."),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Create a patient and print their invite link."""
@@ -109,14 +113,23 @@ def add(
     code = (country or env.clinic.clinic.country).upper()
     if len(code) != 2 or not code.isalpha():
         raise typer.BadParameter(f"not a two-letter country code: {country!r}", param_hint="--country")
-    lang = (language or env.clinic.clinic.language).lower()
-    if not (2 <= len(lang) <= 8 and lang.replace("-", "").isalpha()):
-        raise typer.BadParameter(f"not a language code: {language!r}", param_hint="--language")
+    lang = supported(language) if language is not None else env.clinic.clinic.language
+    if lang is None:
+        raise typer.BadParameter(
+            f"not a language the bot speaks: {language!r}; use one of {', '.join(LANGUAGES)}", param_hint="--language"
+        )
     now = SystemClock().now()
 
     async def work(session: AsyncSession) -> dict[str, Any]:
         patient = await create_patient(
-            session, name=name, timezone=zone, checkin_time=at, country=code, language=lang, now=now
+            session,
+            name=name,
+            timezone=zone,
+            checkin_time=at,
+            country=code,
+            language=lang,
+            language_chosen=language is not None,
+            now=now,
         )
         return {**_profile(patient), **await _invite_fields(session, env, patient, now)}
 

@@ -7,7 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot import callbacks
 from bot.checkin.service import replan_for
-from bot.enrollment.render import consent_keyboard, not_enrolled_text, welcome_text
+from bot.enrollment.render import consent_keyboard, enrolment_language, not_enrolled_text, welcome_text
 from bot.enrollment.service import (
     InviteProblem,
     accept_consent,
@@ -15,6 +15,7 @@ from bot.enrollment.service import (
     consent_tag,
     valid_consent_invite,
 )
+from bot.i18n.catalogue import supported
 from bot.patients import is_enrolled, patient_by_telegram
 from bot.presses import press_of
 from bot.reachability import reachable_again
@@ -43,10 +44,13 @@ async def start_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             check = await check_code(session, code=code, now=rt.clock.now())
             if check.ok and check.invite is not None:
                 invited = await session.get_one(Patient, check.invite.patient_id)
-                text = t("consent", invited.language, name=invited.display_name, clinic=rt.clinic.clinic.name)
-                buttons = consent_keyboard(check.invite.id, consent_tag(check.invite))
+                language = enrolment_language(invited, user.language_code)
+                text = t("consent", language, name=invited.display_name, clinic=rt.clinic.clinic.name)
+                buttons = consent_keyboard(check.invite.id, consent_tag(check.invite), language)
             else:
-                text = not_enrolled_text(rt.clinic, patient, code_given=bool(code))
+                text = not_enrolled_text(
+                    rt.clinic, patient, code_given=bool(code), telegram_language=user.language_code
+                )
     await rt.sender.send_text(chat.id, text, buttons=buttons)
 
 
@@ -65,7 +69,8 @@ async def consent_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     async with rt.session() as session:
         if not press.agree:
             valid = await valid_consent_invite(session, invite_id=press.invite_id, tag=press.tag, now=now)
-            outcome = t("consent.declined") if valid else t("consent.closed")
+            language = supported(query.from_user.language_code) or rt.clinic.clinic.language
+            outcome = t("consent.declined", language) if valid else t("consent.closed", language)
         else:
             patient, problem = await accept_consent(
                 session,
@@ -76,6 +81,8 @@ async def consent_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
                 now=now,
             )
             if patient is not None:
+                patient.language = enrolment_language(patient, query.from_user.language_code)
+                patient.language_chosen = True
                 await session.flush()
                 await replan_for(session, patient=patient, now=now, grace=rt.checkin_grace)
                 outcome, welcome = "✓ " + t("consent.agree", patient.language), welcome_text(patient)

@@ -58,13 +58,17 @@ async def create_patient(
     country: str,
     language: str,
     now: datetime,
+    language_chosen: bool = True,
 ) -> Patient:
+    """A new patient, invited. `language_chosen=False`: the clinic's default, which the patient's Telegram language
+    replaces at enrolment when the bot speaks it."""
     patient = Patient(
         display_name=name,
         timezone=timezone,
         checkin_time=checkin_time,
         country=country.upper(),
         language=language,
+        language_chosen=language_chosen,
         status=PatientStatus.INVITED,
         created_at=now,
     )

@@ -34,7 +34,7 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             if not is_enrolled(patient):
                 if answered:
                     return  # answered by the crisis path, and nothing of a stranger is kept here
-                reply = not_enrolled_text(rt.clinic, patient, code_given=False)
+                reply = not_enrolled_text(rt.clinic, patient, code_given=False, telegram_language=user.language_code)
             else:
                 assert patient is not None
                 now = rt.clock.now()
@@ -95,6 +95,6 @@ async def other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         reply = (
             t("nontext", patient.language)
             if is_enrolled(patient) and patient is not None
-            else not_enrolled_text(rt.clinic, patient, code_given=False)
+            else not_enrolled_text(rt.clinic, patient, code_given=False, telegram_language=user.language_code)
         )
     await rt.sender.send_text(message.chat_id, reply)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.i18n.dates import local_day_and_time
 from bot.patients import enrolled_patient
 from bot.preferences.service import apply_settings, parse_pause_days, parse_settings, pause, resume
 from bot.runtime import runtime
@@ -52,14 +51,14 @@ async def pause_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         if patient is None:
             reply = t("not_enrolled")
         elif days is False:
-            reply = t("pause.invalid")
+            reply = t("pause.invalid", patient.language)
         else:
             until = await pause(session, patient=patient, days=days or None, now=rt.clock.now())
             if until is None:
                 reply = t("pause.done", patient.language)
             else:
-                local = until.astimezone(ZoneInfo(patient.timezone))
-                reply = t("pause.done_days", patient.language, until=local.strftime("%A %d %B, %H:%M"))
+                when = local_day_and_time(until, patient.timezone, patient.language)
+                reply = t("pause.done_days", patient.language, until=when)
     await rt.sender.send_text(chat.id, reply)
 
 

@@ -15,9 +15,8 @@ from bot.safety.alerts import alert_text
 from bot.safety.detector import Concern, Tier, Verdict
 from bot.safety.explain import shorten
 from bot.safety.hotlines import render_hotlines
-from bot.safety.net import SafetyNet
 from bot.safety.possible import ask_first
-from bot.safety.respond import answer_in_crisis, identify
+from bot.safety.respond import alert_staff, answer_in_crisis, identify, reply_in_crisis
 from bot.safety.service import AckResult, acknowledge, due_alerts, plan_round
 from bot.sender import Priority
 from bot.staff.notices import notify_staff
@@ -32,13 +31,18 @@ def guard_answers(verdict: Verdict) -> bool:
     return verdict.crisis or verdict.concern is Concern.OTHER_PERSON
 
 
-def is_crisis_message(detector: SafetyNet, update: Update) -> bool:
-    """A private message that is clearly a crisis (the verdict is cached, so the guard does not judge it again)."""
-    message = update.message or update.edited_message
-    if message is None or message.chat.type != "private":
-        return False
+async def answer_first(rt: Runtime, update: Update) -> None:
+    """Send the crisis reply to a private message that is clearly a crisis, before the update waits for its chat's
+    turn; the guard then records it and alerts the staff in order. The verdict is cached: the guard does not judge
+    the words again."""
+    message, user = update.message or update.edited_message, update.effective_user
+    if message is None or user is None or message.chat.type != "private":
+        return
     words = message.text or message.caption
-    return bool(words) and detector.check(words).clear
+    if not words or not (verdict := rt.detector.check(words)).clear:
+        return
+    await reply_in_crisis(rt, user, message.chat_id, verdict)
+    rt.answered_first.add(update.update_id)
 
 
 async def crisis_guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -51,7 +55,10 @@ async def crisis_guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     verdict = rt.detector.check(words)
     VERDICTS.labels(verdict.tier or "none").inc()
-    if verdict.clear:
+    if verdict.clear and update.update_id in rt.answered_first:
+        rt.answered_first.discard(update.update_id)
+        await alert_staff(rt, context, await identify(rt, user), verdict, words, message.message_id)
+    elif verdict.clear:
         await answer_in_crisis(rt, context, user, message.chat_id, verdict, words, message.message_id)
     elif verdict.tier is Tier.POSSIBLE:
         await ask_first(rt, context, user, message.chat_id, message.message_id, verdict, words)

@@ -10,6 +10,7 @@ from telegram import User
 from telegram.ext import ContextTypes
 
 from bot.clinic import ClinicConfig
+from bot.i18n.catalogue import SOURCE, supported
 from bot.patients import patient_by_telegram
 from bot.runtime import DISPATCHER_KEY, Runtime
 from bot.safety.alerts import ack_keyboard, alert_text
@@ -37,7 +38,8 @@ def telegram_name(user: User) -> str:
 
 
 def stranger(user: User) -> Person:
-    return Person(user.id, t("crisis.person.stranger", name=telegram_name(user), id=user.id))
+    label = t("crisis.person.stranger", name=telegram_name(user), id=user.id)
+    return Person(user.id, label, language=supported(user.language_code) or SOURCE)
 
 
 async def lookup(rt: Runtime, user: User, *, within: float) -> Person | None:
@@ -66,13 +68,15 @@ async def identify(rt: Runtime, user: User) -> Person:
 
 def crisis_reply(config: ClinicConfig, person: Person, verdict: Verdict) -> str:
     imminent = verdict.tier is Tier.IMMINENT
-    hotlines = render_hotlines(config, person.country, person.language, emergency_first=imminent)
+    # Answered in the words the person wrote in, when the detector knew them.
+    language = supported(verdict.language) or person.language
+    hotlines = render_hotlines(config, person.country, language, emergency_first=imminent)
     team_told = person.patient_id is not None and config.clinic.staff_chat_id is not None
     return t(
         "crisis.reply.imminent" if imminent else "crisis.reply",
-        person.language,
+        language,
         hotlines=hotlines,
-        team=t("crisis.team", person.language) if team_told else "",
+        team=t("crisis.team", language) if team_told else "",
     )
 
 
@@ -90,13 +94,20 @@ async def answer_in_crisis(
 ) -> None:
     """The crisis path: the person's answer first (the crisis reply unless `reply` is given), then the
     recorded, repeated staff alert."""
-    found = await lookup(rt, user, within=REPLY_LOOKUP_SECONDS)
-    person = found or stranger(user)
-    text = reply if reply is not None else crisis_reply(rt.clinic, person, verdict)
-    await rt.sender.send_text(chat_id, text, priority=Priority.CRISIS)
+    found = await reply_in_crisis(rt, user, chat_id, verdict, reply=reply)
     if found is None:  # given more time now that the answer is out, so that the alert names the patient
-        person = await identify(rt, user)
-    await alert_staff(rt, context, person, verdict, words, message_id, answer=answer)
+        found = await identify(rt, user)
+    await alert_staff(rt, context, found, verdict, words, message_id, answer=answer)
+
+
+async def reply_in_crisis(
+    rt: Runtime, user: User, chat_id: int, verdict: Verdict, *, reply: str | None = None
+) -> Person | None:
+    """Send the crisis reply (or `reply`) at once; the person, if the database said in time who they are."""
+    found = await lookup(rt, user, within=REPLY_LOOKUP_SECONDS)
+    text = reply if reply is not None else crisis_reply(rt.clinic, found or stranger(user), verdict)
+    await rt.sender.send_text(chat_id, text, priority=Priority.CRISIS)
+    return found
 
 
 async def alert_staff(

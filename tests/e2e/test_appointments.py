@@ -53,7 +53,7 @@ async def test_a_six_infusion_series_gets_every_reminder_with_instructions(bot: 
             await bot.tick()
     await bot.standin.wait_for(lambda: len(reminders(bot, ANA)) == 12)
     first = reminders(bot, ANA)[0]
-    assert "infusion is Tuesday 3 March at 10:00" in first.text and "Riverside, room 2" in first.text
+    assert "infusion is Tuesday 3 March, 10:00" in first.text and "Riverside, room 2" in first.text
     assert "fasting rule" in first.text and "take you home" in first.text and "No driving" in first.text
     assert [label for label, _ in bot.standin.buttons(first)] == ["Confirm", "I need to reschedule"]
 
@@ -113,7 +113,7 @@ async def test_lead_times_follow_the_dst_change(bot: LocalBot) -> None:
     bot.clock.set(utc(2026, 3, 8, 13, 0))
     await bot.tick()
     [reminder] = await bot.standin.wait_for(lambda: reminders(bot, ANA) or None)
-    assert "Monday 9 March at 09:00" in reminder.text
+    assert "Monday 9 March, 09:00" in reminder.text
 
 
 async def test_reschedule_and_cancel_with_reminders_pending(bot: LocalBot) -> None:
@@ -212,7 +212,7 @@ async def test_appointments_command_for_patients_and_staff(bot: LocalBot) -> Non
     await book(bot, patient.id, "infusion", to_utc(datetime(2026, 3, 5, 10, 0), "America/New_York"))
     await bot.standin.send_command(ANA, "appointments")
     listing = (await bot.standin.wait_for_messages(ANA, 3))[-1].text
-    assert "infusion: Thursday 5 March at 10:00 – Riverside, room 2" in listing
+    assert "infusion: Thursday 5 March, 10:00 – Riverside, room 2" in listing
     await bot.standin.send_command(ANA, "appointments", str(patient.id))
     assert "only for the clinic's staff" in (await bot.standin.wait_for_messages(ANA, 4))[-1].text
     await add_staff(bot, STAFF)

@@ -7,7 +7,7 @@ from string import Formatter
 
 import pytest
 
-from bot.texts import EN, t
+from bot.texts import EN, Plural, english, t
 
 FORBIDDEN = re.compile(
     r"\b(?:24/7|24 hours|always (?:here|watching|available)|(?:is|are|someone is) watching|monitored|confidential|"
@@ -19,11 +19,17 @@ FORBIDDEN = re.compile(
 
 @pytest.mark.parametrize("key", sorted(EN))
 def test_every_text_fills_in_and_is_careful(key: str) -> None:
-    names = {name for _, name, _, _ in Formatter().parse(EN[key]) if name}
-    text = t(key, **{name: "x" for name in names})
-    assert "{" not in text
-    assert not FORBIDDEN.search(EN[key]), (key, FORBIDDEN.search(EN[key]))
+    entry = EN[key]
+    forms = [entry.one, entry.other] if isinstance(entry, Plural) else [entry]
+    for form, number in zip(forms, (1, 2), strict=False):
+        names = {name for _, name, _, _ in Formatter().parse(form) if name}
+        values: dict[str, object] = {name: "x" for name in names}
+        if isinstance(entry, Plural):
+            values[entry.count] = number
+        assert t(key, **values) == form.format(**values)
+        assert "{" not in t(key, **values)
+        assert not FORBIDDEN.search(form), (key, FORBIDDEN.search(form))
 
 
 def test_untranslated_languages_fall_back_to_english() -> None:
-    assert t("journal.saved", "xx") == EN["journal.saved"]
+    assert t("journal.saved", "xx") == english("journal.saved")

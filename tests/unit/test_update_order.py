@@ -1,4 +1,4 @@
-"""Updates of one chat in order, other chats alongside, and a crisis message never behind its chat's queue."""
+"""Updates of one chat in order, other chats alongside, and a crisis message answered before its chat's queue."""
 
 from __future__ import annotations
 
@@ -25,11 +25,16 @@ def text_update(update_id: int, chat_id: int, text: str) -> Update:
     )
 
 
-async def test_one_chats_updates_wait_their_turn_but_a_crisis_does_not() -> None:
+async def test_a_crisis_is_answered_at_once_and_then_waits_its_chats_turn() -> None:
     processor = ChatOrderedUpdateProcessor()
-    processor.urgent = lambda update: update.message is not None and update.message.text == "crisis"
     stuck = asyncio.Event()
     done: list[str] = []
+
+    async def answer_first(update: Update) -> None:
+        if update.message is not None and update.message.text == "crisis":
+            done.append("crisis answered")
+
+    processor.answer_first = answer_first
 
     async def handle(name: str, until: asyncio.Event | None = None) -> None:
         if until is not None:
@@ -41,8 +46,27 @@ async def test_one_chats_updates_wait_their_turn_but_a_crisis_does_not() -> None
     second = asyncio.create_task(processor.process_update(text_update(2, 7, "next"), handle("next")))
     other = asyncio.create_task(processor.process_update(text_update(3, 8, "other chat"), handle("other")))
     crisis = asyncio.create_task(processor.process_update(text_update(4, 7, "crisis"), handle("crisis")))
-    await asyncio.wait_for(asyncio.gather(other, crisis), timeout=1)
-    assert done == ["other", "crisis"] and not second.done()  # the same chat's next update still waits its turn
+    await asyncio.wait_for(other, timeout=1)
+    for _ in range(10):
+        await asyncio.sleep(0)
+    # The answer went out while the chat's first update is stuck; the rest of the crisis update waits its turn.
+    assert done == ["other", "crisis answered"] and not second.done() and not crisis.done()
     stuck.set()
-    await asyncio.wait_for(asyncio.gather(first, second), timeout=1)
-    assert done == ["other", "crisis", "slow", "next"]
+    await asyncio.wait_for(asyncio.gather(first, second, crisis), timeout=1)
+    assert done == ["other", "crisis answered", "slow", "next", "crisis"]
+
+
+async def test_a_failed_early_answer_leaves_the_update_to_be_handled_in_turn() -> None:
+    processor = ChatOrderedUpdateProcessor()
+
+    async def broken(update: Update) -> None:
+        raise RuntimeError("network down")
+
+    processor.answer_first = broken
+    done: list[str] = []
+
+    async def handle() -> None:
+        done.append("handled")
+
+    await asyncio.wait_for(processor.process_update(text_update(1, 7, "crisis"), handle()), timeout=1)
+    assert done == ["handled"]

@@ -1,0 +1,1 @@
+"""Languages: the message catalogues (gettext, managed with Babel) and locale-aware dates and numbers."""
