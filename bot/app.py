@@ -60,6 +60,7 @@ from bot.texts import t
 from bot.updates import ChatOrderedUpdateProcessor
 from storage.leader import ALERT_SWEEPER, PLANNER, Role
 from storage.models import Meta, Patient
+from storage.upsert import upsert
 
 log = logging.getLogger(__name__)
 
@@ -284,7 +285,8 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         menu = [BotCommand(name, t(f"cmd.{name}", language)) for name in PATIENT_COMMANDS]
         await app.bot.set_my_commands(menu, language_code=language)
     async with rt.session() as session:
-        await session.merge(Meta(key="bot_username", value=app.bot.username))
+        # Instances starting together write it at once: an upsert, where a merge would fail one of them.
+        await upsert(session, Meta, {"key": "bot_username", "value": app.bot.username}, key=["key"])
         # The clinic file may have changed the schedules: every patient is planned again, a batch a tick.
         await session.execute(update(Patient).values(next_plan_at=None))
 

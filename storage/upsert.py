@@ -1,4 +1,5 @@
-"""Single-statement inserts that skip rows whose unique key already exists, on SQLite and PostgreSQL."""
+"""Single-statement inserts that skip or update rows whose unique key already exists, on SQLite and PostgreSQL:
+two processes writing the same key at once both succeed."""
 
 from __future__ import annotations
 
@@ -21,8 +22,7 @@ async def insert_ignoring_conflicts(
     statement, and SQLite's limit is of the same order."""
     if not rows:
         return 0
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = _insert(session)
     per_statement = max(1, MAX_PARAMETERS // max(len(row) for row in rows))
     new = 0
     for start in range(0, len(rows), per_statement):
@@ -31,3 +31,16 @@ async def insert_ignoring_conflicts(
         result = await session.execute(statement)
         new += max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
     return new
+
+
+async def upsert(
+    session: AsyncSession, model: type[DeclarativeBase], row: dict[str, Any], *, key: Sequence[str]
+) -> None:
+    """Insert `row`, or give the row with the same `key` columns its other values."""
+    statement = _insert(session)(model).values(row)
+    changes = {column: statement.excluded[column] for column in row if column not in key}
+    await session.execute(statement.on_conflict_do_update(index_elements=list(key), set_=changes))
+
+
+def _insert(session: AsyncSession) -> Any:
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert

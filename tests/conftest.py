@@ -96,6 +96,13 @@ async def database_url(_database_template: str, tmp_path: Path) -> AsyncIterator
 
 async def _truncate(url: str) -> None:
     tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    # Every test shares this database: a planner or sweeper role (a session advisory lock) still held by an
+    # earlier test's connection would keep this test's instances from ever planning.
+    await _execute(
+        make_url(url),
+        "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND pid <> pg_backend_pid() "
+        "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+    )
     await _execute(make_url(url), f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
 
 

@@ -174,10 +174,20 @@ def busiest_second(messages: list[SentMessage]) -> int:
     return most
 
 
-async def until(condition: object, timeout: float, what: str, every: float = 0.5) -> None:  # noqa: ASYNC109
-    """Polled gently: the stand-in shares this process, and a busy poll would delay what it records."""
+async def until(
+    condition: object,
+    timeout: float,  # noqa: ASYNC109 - a deadline for a condition, not for one call
+    what: str,
+    every: float = 0.5,
+    *,
+    fleet: Fleet | None = None,
+) -> None:
+    """Polled gently: the stand-in shares this process, and a busy poll would delay what it records. On a timeout
+    the end of each instance's log says why."""
     deadline = time.monotonic() + timeout
     while not condition():  # type: ignore[operator]
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
+            ports = fleet.ports if fleet is not None else []
+            logs = "".join(f"\n--- instance {n}:\n{fleet.log(n).read_text()[-2000:]}" for n in range(len(ports)))  # type: ignore[union-attr]
+            raise AssertionError(f"timed out waiting for {what}{logs}")
         await asyncio.sleep(every)

@@ -42,12 +42,12 @@ async def test_kill_9_mid_fan_out_then_restart_loses_nothing(database_url: str, 
         fleet = Fleet(standin, database_url, tmp_path, 1, CLINIC_CONFIG=str(tmp_path / "clinic.toml"))
         try:
             await fleet.start(0)
-            await until(lambda: delivered(standin, DUE) >= DUE // 3, 60, "a third of the fan-out", 0.05)
+            await until(lambda: delivered(standin, DUE) >= DUE // 3, 60, "a third of the fan-out", 0.05, fleet=fleet)
             await fleet.kill(0)
             in_flight = await database_figure(database_url, SENDING)
             sent_at_kill = delivered(standin, DUE)
             await fleet.start(0)  # a restart takes over the dead claims once their 15-second lease runs out
-            await until(lambda: delivered(standin, DUE) == DUE, 90, "every check-in")
+            await until(lambda: delivered(standin, DUE) == DUE, 90, "every check-in", fleet=fleet)
         finally:
             await fleet.stop_all()
     print(f"\nkill -9 and restart: {DUE} due, {sent_at_kill} sent before the kill, {in_flight} in flight at it, "
@@ -92,14 +92,16 @@ async def test_cut_database_connections_during_a_fan_out_and_a_crisis(database_u
         fleet = Fleet(standin, database_url, tmp_path, 1, CLINIC_CONFIG=str(tmp_path / "clinic.toml"))
         try:
             await fleet.start(0)
-            await until(lambda: delivered(standin, DUE) >= DUE // 4, 60, "a quarter of the fan-out", 0.05)
+            await until(lambda: delivered(standin, DUE) >= DUE // 4, 60, "a quarter of the fan-out", 0.05, fleet=fleet)
             in_flight = await cut_connections(database_url)
-            await until(lambda: delivered(standin, DUE) >= DUE // 2, 60, "the fan-out to go on", 0.05)
+            await until(lambda: delivered(standin, DUE) >= DUE // 2, 60, "the fan-out to go on", 0.05, fleet=fleet)
             await cut_connections(database_url)
             await standin.send_text(crisis_chat, "I am going to kill myself tonight")
-            await until(lambda: any("988" in (m.text or "") for m in standin.sent(crisis_chat)), 10, "reply", 0.02)
-            await until(lambda: standin.sent(STAFF_CHAT), 30, "the staff alert", 0.05)
-            await until(lambda: delivered(standin, DUE) == DUE, 90, "every check-in")
+            await until(
+                lambda: any("988" in (m.text or "") for m in standin.sent(crisis_chat)), 10, "reply", 0.02, fleet=fleet
+            )
+            await until(lambda: standin.sent(STAFF_CHAT), 30, "the staff alert", 0.05, fleet=fleet)
+            await until(lambda: delivered(standin, DUE) == DUE, 90, "every check-in", fleet=fleet)
         finally:
             await fleet.stop_all()
     log = fleet.log(0).read_text()

@@ -49,16 +49,20 @@ async def test_two_instances_deliver_every_checkin_once_at_the_shared_pace_throu
         )  # fmt: skip
         try:
             await asyncio.gather(fleet.start(0), fleet.start(1))
-            await until(lambda: len(checkins(standin, CHECKINS)) >= CHECKINS // 4, 120, "the fan-out to begin")
+            await until(
+                lambda: len(checkins(standin, CHECKINS)) >= CHECKINS // 4, 120, "the fan-out to begin", fleet=fleet
+            )
 
             # A crisis in the middle of the fan-out: the reply and the staff alert do not queue behind it.
             crisis_chat = FIRST_CHAT + CHECKINS - 1
             before = len(standin.sent(STAFF_CHAT))
             began = time.monotonic()
             await standin.send_text(crisis_chat, "I am going to kill myself tonight")
-            await until(lambda: any("988" in (m.text or "") for m in standin.sent(crisis_chat)), 10, "reply", 0.01)
+            await until(
+                lambda: any("988" in (m.text or "") for m in standin.sent(crisis_chat)), 10, "reply", 0.01, fleet=fleet
+            )
             reply_seconds = time.monotonic() - began
-            await until(lambda: len(standin.sent(STAFF_CHAT)) > before, 10, "staff alert", 0.01)
+            await until(lambda: len(standin.sent(STAFF_CHAT)) > before, 10, "staff alert", 0.01, fleet=fleet)
             alert_seconds = time.monotonic() - began
 
             await fleet.kill(0)
@@ -70,7 +74,7 @@ async def test_two_instances_deliver_every_checkin_once_at_the_shared_pace_throu
             )
             # The open alert (nobody acknowledges it) is repeated by the survivor after ack_minutes.
             alerts_sent = len(standin.sent(STAFF_CHAT))
-            await until(lambda: len(standin.sent(STAFF_CHAT)) > alerts_sent, 90, "the alert's repeat")
+            await until(lambda: len(standin.sent(STAFF_CHAT)) > alerts_sent, 90, "the alert's repeat", fleet=fleet)
             survivor_log = fleet.log(1).read_text()
         finally:
             await fleet.stop_all()
