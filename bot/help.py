@@ -10,12 +10,24 @@ from telegram.ext import ContextTypes
 
 from bot.i18n.catalogue import supported
 from bot.patients import patient_by_telegram
-from bot.runtime import runtime
+from bot.runtime import Runtime, runtime
 from bot.safety.hotlines import sos_text
 from bot.safety.respond import LOOKUP_SECONDS
 from bot.texts import t
+from storage.models import Patient
 
 log = logging.getLogger(__name__)
+
+
+async def _patient_in_time(rt: Runtime, telegram_user_id: int, command: str) -> Patient | None:
+    """The account's patient row, or None when there is none or the database cannot say within the lookup time:
+    these answers go out whatever the database does."""
+    try:
+        async with asyncio.timeout(LOOKUP_SECONDS), rt.session() as session:
+            return await patient_by_telegram(session, telegram_user_id)
+    except Exception:
+        log.exception("patient lookup for /%s failed; answering without it", command)
+        return None
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -23,14 +35,8 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     rt = runtime(context)
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
-    language = supported(user.language_code) or rt.clinic.clinic.language
-    try:
-        async with asyncio.timeout(LOOKUP_SECONDS), rt.session() as session:
-            patient = await patient_by_telegram(session, user.id)
-            if patient is not None:
-                language = patient.language
-    except Exception:  # help still comes, in the account's language
-        log.exception("patient lookup for /help failed")
+    patient = await _patient_in_time(rt, user.id, "help")
+    language = patient.language if patient else supported(user.language_code) or rt.clinic.clinic.language
     await rt.sender.send_text(chat.id, t("help", language) + "\n\n" + t("help.language", language))
 
 
@@ -39,12 +45,6 @@ async def sos_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     rt = runtime(context)
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
-    country = language = None
-    try:
-        async with asyncio.timeout(LOOKUP_SECONDS), rt.session() as session:
-            patient = await patient_by_telegram(session, user.id)
-            if patient is not None:
-                country, language = patient.country, patient.language
-    except Exception:  # the lines must go out whatever the database does
-        log.exception("patient lookup for /sos failed; sending the clinic's lines")
-    await rt.sender.send_text(chat.id, sos_text(rt.clinic, country, language or "en"))
+    patient = await _patient_in_time(rt, user.id, "sos")
+    country, language = (patient.country, patient.language) if patient else (None, "en")
+    await rt.sender.send_text(chat.id, sos_text(rt.clinic, country, language))
