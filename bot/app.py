@@ -54,6 +54,7 @@ from bot.safety.possible import PossibleUnanswered, possible_button
 from bot.safety.service import ALERT_KIND, POSSIBLE_KIND
 from bot.sender import Limits, PacingRateLimiter, Sender
 from bot.settings import Settings
+from bot.speaking import language_of
 from bot.staff import notices
 from bot.staff.handlers import console_command, patients_command, today_command
 from bot.texts import t
@@ -143,7 +144,7 @@ def build_application(
         rt,
         {
             CHECKIN_KIND: DailyCheckin(clinic.clinic.staff_chat_id),
-            notices.KIND: notices.StaffNotice(),
+            notices.KIND: notices.StaffNotice(clinic.clinic.language),
             ALERT_KIND: CrisisAlertMessage(clinic),
             REMINDER_KIND: AppointmentReminder(clinic),
             FOLLOWUP_KIND: InfusionFollowup(clinic),
@@ -300,13 +301,15 @@ async def _post_stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Any press the bot does not recognise."""
     if update.callback_query is not None:
-        await runtime(context).sender.answer(update.callback_query, t("button.stale"))
+        rt = runtime(context)
+        await rt.sender.answer(update.callback_query, t("button.stale", await language_of(rt, update.effective_user)))
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A command the bot does not have."""
     if update.effective_chat is not None:
-        await runtime(context).sender.send_text(update.effective_chat.id, t("help"))
+        rt = runtime(context)
+        await rt.sender.send_text(update.effective_chat.id, t("help", await language_of(rt, update.effective_user)))
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -314,4 +317,5 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("update %s failed: %s", update_id, type(context.error).__name__, exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None and update.effective_chat.type == "private":
-        await runtime(context).sender.send_text(update.effective_chat.id, t("error"))
+        rt = runtime(context)
+        await rt.sender.send_text(update.effective_chat.id, t("error", await language_of(rt, update.effective_user)))

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import tomllib
+from collections.abc import Mapping
 from datetime import date, time, timedelta
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
 
 from bot.errors import ConfigError
-from bot.i18n.catalogue import LANGUAGES
+from bot.i18n.catalogue import LANGUAGES, SOURCE
+from bot.questionnaires.instruments import instruments
+from bot.questionnaires.wording import TranslatedItems
+from bot.texts import t
 from bot.timeparse import parse_time, parse_timezone
+
+log = logging.getLogger(__name__)
 
 
 class _Strict(BaseModel):
@@ -46,6 +53,9 @@ class ClinicSection(_Strict):
     name: str = "your clinic"
     timezone: str = "America/New_York"
     country: CountryCode = "US"
+    # Other countries the clinic's patients live in: someone not enrolled whose app's language points to one of
+    # them (es-MX: MX) is shown that country's lines; otherwise the clinic's own country's.
+    also_serves: tuple[CountryCode, ...] = ()
     language: str = "en"  # the default for patients, strangers and staff; one of bot.i18n.catalogue.LANGUAGES
     staff_chat_id: int | None = None
     checkin_time: time = time(20, 0)
@@ -112,15 +122,42 @@ class SafetySection(_Strict):
     extra_phrases: dict[Tier, tuple[str, ...]] = Field(default_factory=dict)
 
 
+Language = Literal["en", "es", "de", "fr"]  # bot.i18n.catalogue.LANGUAGES, for the clinic file's tables
+
+
+def _per_language(value: object) -> object:
+    """A plain value in the clinic file is English; a table gives it per language ({ en = …, es = … })."""
+    return value if isinstance(value, dict) else {SOURCE: value}
+
+
+_missing_logged: set[tuple[str, str, str]] = set()
+T = TypeVar("T")
+
+
 class AppointmentKind(_Strict):
-    label: str
+    # Per language; patients whose language has none read the English words (logged once a process).
+    label: dict[Language, str] = Field(min_length=1)
     # Hours before the start at which a reminder goes out.
     lead_hours: tuple[float, ...] = Field(default=(24.0,), max_length=6)
     duration_minutes: int = Field(default=60, ge=5, le=1440)
-    instructions: tuple[str, ...] = ()
+    instructions: dict[Language, tuple[str, ...]] = Field(default_factory=dict)
     # An evening check-in after the appointment (how are you feeling, after-effects, a note).
     followup: bool = False
     followup_time: time = time(19, 0)
+
+    @field_validator("label", "instructions", mode="before")
+    @classmethod
+    def _per_language(cls, value: object) -> object:
+        return _per_language(value)
+
+    @model_validator(mode="after")
+    def _english_given(self) -> AppointmentKind:
+        for name, words in (("label", self.label), ("instructions", self.instructions)):
+            if words and SOURCE not in words:
+                raise ValueError(
+                    f"give the {name} in English too ({SOURCE} = …): it is what other languages fall back on"
+                )
+        return self
 
     @field_validator("lead_hours")
     @classmethod
@@ -134,27 +171,53 @@ class AppointmentKind(_Strict):
     def _time_of_day(cls, value: object) -> time:
         return _clock(value)
 
+    def label_in(self, language: str) -> str:
+        return _in(self.label, language, "label", self.label[SOURCE])
 
-FASTING_RULE = "Please follow the fasting rule your clinic gave you before the infusion."
-DEFAULT_KINDS: dict[str, dict[str, Any]] = {
-    "infusion": {
-        "label": "infusion",
-        "lead_hours": (24, 2),
-        "duration_minutes": 60,
-        "instructions": (
-            FASTING_RULE,
-            "Arrange for an adult to take you home afterwards.",
-            "No driving and no big decisions until the next day, after a night's sleep.",
-        ),
-        "followup": True,
-    },
-    "therapy": {"label": "therapy session", "lead_hours": (24, 1), "duration_minutes": 50},
-}
+    def instructions_in(self, language: str) -> tuple[str, ...]:
+        return _in(self.instructions, language, "instructions", ()) if self.instructions else ()
+
+
+def _in(words: Mapping[Language, T], language: str, what: str, english_words: T) -> T:
+    """`words` in `language`, else in English, said once a process so that the clinic can add the translation."""
+    if language in words:
+        return words[language]  # type: ignore[index]
+    english = words.get(SOURCE, english_words)
+    key = (what, language, repr(english)[:60])
+    if key not in _missing_logged:
+        _missing_logged.add(key)
+        log.warning(
+            "the clinic file has no %s %s for %r: patients reading %s get the English",
+            language,
+            what,
+            english,
+            language,
+        )
+    return english
+
+
+def _default_kinds() -> dict[str, dict[str, Any]]:
+    """The built-in kinds, in every language the bot speaks (the words live in the message catalogues)."""
+
+    def each(key: str) -> dict[str, str]:
+        return {language: t(key, language) for language in LANGUAGES}
+
+    steps = ("appt.default.fasting", "appt.default.escort", "appt.default.no_driving")
+    return {
+        "infusion": {
+            "label": each("appt.default.infusion"),
+            "lead_hours": (24, 2),
+            "duration_minutes": 60,
+            "instructions": {language: tuple(t(step, language) for step in steps) for language in LANGUAGES},
+            "followup": True,
+        },
+        "therapy": {"label": each("appt.default.therapy"), "lead_hours": (24, 1), "duration_minutes": 50},
+    }
 
 
 class AppointmentsSection(_Strict):
     kinds: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,31}$")], AppointmentKind] = Field(
-        default_factory=lambda: {name: AppointmentKind(**kind) for name, kind in DEFAULT_KINDS.items()}
+        default_factory=lambda: {name: AppointmentKind(**kind) for name, kind in _default_kinds().items()}
     )
     # Local time in which no reminder is sent; one that would fall inside goes out before it begins.
     quiet_start: time = time(22, 0)
@@ -201,6 +264,10 @@ class QuestionnairesSection(_Strict):
     series_gap_days: int = Field(default=14, ge=1, le=60)
     phq9: QuestionnaireSchedule = QuestionnaireSchedule(**DEFAULT_SCHEDULES["phq9"])
     gad7: QuestionnaireSchedule = QuestionnaireSchedule(**DEFAULT_SCHEDULES["gad7"])
+    # A file of the clinic's licensed translations of the items (README: "Translated questionnaire items"),
+    # relative to the clinic file; read into `translated_items` on load.
+    items_file: str | None = None
+    translated_items: dict[str, dict[Language, TranslatedItems]] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
@@ -230,6 +297,9 @@ class ClinicConfig(_Strict):
     questionnaires: QuestionnairesSection = QuestionnairesSection()
     hotlines: dict[CountryCode, CountryHotlines] = Field(default_factory=dict)
     source: str = "built-in defaults"
+
+    def serves(self, country: str | None) -> bool:
+        return country is not None and (country == self.clinic.country or country in self.clinic.also_serves)
 
     def hotlines_for(self, country: str | None) -> tuple[str, CountryHotlines, bool]:
         """(country, its lines, whether they are the clinic's fallback rather than the asked country's)."""
@@ -272,16 +342,28 @@ def load_clinic_config(path: Path | None) -> ClinicConfig:
     appointments = raw.get("appointments")
     if isinstance(appointments, dict) and isinstance(appointments.get("kinds"), dict):
         # A kind in the file changes the built-in one key by key, or adds a new kind.
-        kinds = {k: dict(v) for k, v in DEFAULT_KINDS.items()}
+        kinds = {k: dict(v) for k, v in _default_kinds().items()}
         for kind, values in appointments["kinds"].items():
             kinds[kind] = {**kinds.get(kind, {}), **values} if isinstance(values, dict) else values
         merged["appointments"] = {**appointments, "kinds": kinds}
+    questionnaires = raw.get("questionnaires")
+    if isinstance(questionnaires, dict) and isinstance(questionnaires.get("items_file"), str):
+        folder = path.parent if path is not None else Path.cwd()
+        items = load_translated_items(folder / questionnaires["items_file"])
+        merged["questionnaires"] = {**questionnaires, "translated_items": items}
     try:
         config = ClinicConfig.model_validate(merged)
     except ValidationError as exc:
         raise ConfigError(_describe(exc, name, text)) from None
     if not config.hotlines:
         raise ConfigError(f"{name}: [hotlines]: at least one country's crisis lines are needed")
+    unlisted = [country for country in config.clinic.also_serves if country not in config.hotlines]
+    if unlisted:
+        line = _line_of(text, ["clinic", "also_serves"])
+        raise ConfigError(
+            f"{name}:{f' line {line}:' if line else ''} clinic.also_serves: no crisis lines for {unlisted[0]}; "
+            f"add a [hotlines.{unlisted[0]}] table"
+        )
     unknown = [kind for kind in config.questionnaires.series_kinds if kind not in config.appointments.kinds]
     if unknown:
         line = _line_of(text, ["questionnaires", "series_kinds"])
@@ -290,6 +372,39 @@ def load_clinic_config(path: Path | None) -> ClinicConfig:
             f"{unknown[0]!r}; the clinic file knows {', '.join(sorted(config.appointments.kinds))}"
         )
     return config
+
+
+_TRANSLATED = TypeAdapter(dict[str, dict[Language, TranslatedItems]])
+
+
+def load_translated_items(path: Path) -> dict[str, dict[Language, TranslatedItems]]:
+    """The clinic's file of translated questionnaire items: one table per instrument and language, each checked
+    against the instrument (as many items and answers). English is the instruments' own and cannot be replaced."""
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        raw = tomllib.loads(text)
+    except OSError as exc:
+        raise ConfigError(f"{name}: cannot read the questionnaire items file: {exc.strerror}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{name}: not valid TOML: {exc}") from None
+    try:
+        items = _TRANSLATED.validate_python(raw)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, name, text)) from None
+    known = instruments()
+    for key, languages in items.items():
+        spec = known.get(key)
+        if spec is None:
+            raise ConfigError(f"{name}: [{key}]: unknown questionnaire; known: {', '.join(sorted(known))}")
+        for language, translated in languages.items():
+            if language == SOURCE:
+                raise ConfigError(f"{name}: [{key}.{language}]: English is the instrument's own wording")
+            problem = translated.mismatch(spec)
+            if problem:
+                line = _line_of(text, [key, language])
+                raise ConfigError(f"{name}:{f' line {line}:' if line else ''} [{key}.{language}]: {problem}")
+    return items
 
 
 def _describe(exc: ValidationError, name: str, text: str) -> str:

@@ -9,6 +9,7 @@ from telegram.ext import ContextTypes
 
 from bot import callbacks
 from bot.runtime import Runtime, runtime
+from bot.speaking import language_of
 from bot.texts import t
 
 Press = TypeVar("Press")
@@ -23,6 +24,6 @@ async def press_of(
     assert query is not None
     press = callbacks.parse(query.data)
     if not isinstance(press, kind) or query.message is None:
-        await rt.sender.answer(query, t("button.stale"))
+        await rt.sender.answer(query, t("button.stale", await language_of(rt, query.from_user)))
         return None
     return rt, query, query.message, press

@@ -13,6 +13,7 @@ from telegram.ext import CallbackContext
 
 from bot.clinic import ClinicConfig
 from bot.clock import Clock
+from bot.i18n.catalogue import supported
 from bot.safety.net import SafetyNet
 from bot.sender import Sender
 from bot.settings import Settings
@@ -40,6 +41,11 @@ class Runtime:
     @property
     def note_window(self) -> timedelta:
         return timedelta(minutes=self.clinic.clinic.note_window_minutes)
+
+    def language_for(self, telegram_language: str | None) -> str:
+        """For someone the bot knows nothing more about: their app's language if the bot speaks it, else the
+        clinic's."""
+        return supported(telegram_language) or self.clinic.clinic.language
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:

@@ -158,6 +158,8 @@ class Staff(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # A deactivated member keeps their history (audit rows, acknowledgements) but may do nothing more.
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language of the console and of the bot's private replies to this member; None: the clinic's.
+    language: Mapped[str | None] = mapped_column(String(8))
 
     @property
     def active(self) -> bool:

@@ -8,9 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from bot.cli.main import app
+from bot.texts import t
 from tests.export.records import load_schema_validator
 from tests.test_cli_appointments import ok_json, patient, run
 
@@ -64,6 +66,7 @@ def test_a_range_and_appointments_in_it(cli: CliRunner, tmp_path: Path) -> None:
         (["--to", "yesterday"], "not a date"),
         (["--from", "2026-03-10", "--to", "2026-03-01"], "is after"),
         (["--format", "docx"], "docx"),
+        (["--language", "it"], "the bot speaks en, es, de, fr, not 'it'"),
     ],
 )
 def test_malformed_options_are_refused(cli: CliRunner, tmp_path: Path, args: list[str], message: str) -> None:
@@ -93,3 +96,16 @@ def test_an_existing_file_is_replaced_only_with_force(cli: CliRunner, tmp_path: 
     result = export(cli, "--patient", str(pid), "--format", "csv", "--out", str(out), "--force")
     assert result.exit_code == 0, result.output
     assert "Ana" in out.read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize("language", [None, "de"])
+def test_the_report_is_written_in_the_readers_language(cli: CliRunner, tmp_path: Path, language: str | None) -> None:
+    pid = patient(cli)
+    out = tmp_path / "ana.pdf"
+    extra = ["--language", language] if language else []
+    result = export(cli, "--patient", str(pid), "--format", "pdf", "--out", str(out), *extra)
+    assert result.exit_code == 0, result.output
+    text = " ".join(page.extract_text() for page in PdfReader(out).pages)
+    assert t("report.title", language or "en") in text  # the clinic's language (English here) without --language
+    if language:
+        assert t("report.title") not in text

@@ -11,12 +11,13 @@ from bot import callbacks
 from bot.appointments.messages import effects_keyboard, label_of, reminder_keyboard, reminder_text
 from bot.appointments.service import AnswerResult, answer_reminder, appointment_state, upcoming
 from bot.clinic import ClinicConfig
-from bot.i18n.catalogue import SOURCE
 from bot.i18n.dates import local_day_and_time
 from bot.ids import parse_id
 from bot.patients import is_enrolled, is_staff, patient_by_telegram, staff_may_see
 from bot.presses import press_of
 from bot.runtime import runtime
+from bot.speaking import language_of
+from bot.staff.language import staff_reply_language
 from bot.staff.notices import notify_staff
 from bot.texts import t
 from storage.models import Appointment, CheckIn, Patient
@@ -45,17 +46,17 @@ async def reminder_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                 patient=patient,
                 staff_chat_id=rt.clinic.clinic.staff_chat_id,
                 now=now,
-                values={  # staff read it in the clinic's zone
-                    "label": label_of(rt.clinic, appointment.kind),
-                    "when": local_day_and_time(appointment.starts_at, rt.clinic.clinic.timezone, SOURCE),
+                values={  # staff read it in the clinic's zone and language
+                    "label": label_of(rt.clinic, appointment.kind, rt.clinic.clinic.language),
+                    "when": local_day_and_time(
+                        appointment.starts_at, rt.clinic.clinic.timezone, rt.clinic.clinic.language
+                    ),
                 },
             )
         text = reminder_text(rt.clinic, appointment, patient) if appointment and patient else None
-    if result is AnswerResult.NOT_YOURS:
-        await rt.sender.answer(query, t("checkin.not_yours"))
-        return
-    if result is AnswerResult.CLOSED:
-        await rt.sender.answer(query, t("appt.closed"))
+    if result in (AnswerResult.NOT_YOURS, AnswerResult.CLOSED):
+        key = "checkin.not_yours" if result is AnswerResult.NOT_YOURS else "appt.closed"
+        await rt.sender.answer(query, t(key, await language_of(rt, query.from_user)))
         return
     assert patient is not None and appointment is not None and text is not None
     if result is AnswerResult.CONFIRMED:
@@ -93,7 +94,7 @@ async def effect_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             checkin.effects = chosen
             language = patient.language
     if not mine:
-        await rt.sender.answer(query, t("checkin.not_yours"))
+        await rt.sender.answer(query, t("checkin.not_yours", await language_of(rt, query.from_user)))
         return
     await rt.sender.answer(query)
     await rt.sender.edit_text(
@@ -112,20 +113,21 @@ async def appointments_command(update: Update, context: ContextTypes.DEFAULT_TYP
     args = list(context.args or [])
     now = rt.clock.now()
     async with rt.session() as session:
+        staff = await staff_reply_language(session, rt, user, personal=chat.type == "private")
         if args:
             if not await staff_may_see(
                 session, telegram_user_id=user.id, chat_id=chat.id, private=chat.type == "private",
                 staff_chat_id=rt.clinic.clinic.staff_chat_id,
             ):  # fmt: skip
-                reply = t("staff.only")
+                reply = t("staff.only", staff)
             elif (patient_id := parse_id(args[0])) is None:
-                reply = t("staff.appointments.usage")
+                reply = t("staff.appointments.usage", staff)
             else:
-                reply = await _staff_view(session, rt.clinic, patient_id)
+                reply = await _staff_view(session, rt.clinic, patient_id, staff)
         else:
             patient = await patient_by_telegram(session, user.id)
             if not is_enrolled(patient):
-                reply = t("staff.appointments.usage") if await is_staff(session, user.id) else t("not_enrolled")
+                reply = t("staff.appointments.usage" if await is_staff(session, user.id) else "not_enrolled", staff)
             else:
                 assert patient is not None
                 booked = await upcoming(session, patient_id=patient.id, now=now)
@@ -133,7 +135,7 @@ async def appointments_command(update: Update, context: ContextTypes.DEFAULT_TYP
                     t(
                         "appt.list.row",
                         patient.language,
-                        label=label_of(rt.clinic, a.kind),
+                        label=label_of(rt.clinic, a.kind, patient.language),
                         when=local_day_and_time(a.starts_at, patient.timezone, patient.language),
                         where=f" – {a.location}" if a.location else "",
                     )
@@ -147,25 +149,26 @@ async def appointments_command(update: Update, context: ContextTypes.DEFAULT_TYP
     await rt.sender.send_text(chat.id, reply)
 
 
-async def _staff_view(session: AsyncSession, config: ClinicConfig, patient_id: int) -> str:
+async def _staff_view(session: AsyncSession, config: ClinicConfig, patient_id: int, language: str) -> str:
     patient = await session.get(Patient, patient_id)
     if patient is None:
-        return t("staff.appointments.unknown", id=patient_id)
+        return t("staff.appointments.unknown", language, id=patient_id)
     booked = list(
         await session.scalars(
             select(Appointment).where(Appointment.patient_id == patient_id).order_by(Appointment.starts_at)
         )
     )
     if not booked:
-        return t("staff.appointments.empty", id=patient.id, name=patient.display_name)
+        return t("staff.appointments.empty", language, id=patient.id, name=patient.display_name)
     rows = [
         t(
             "staff.appointments.row",
+            language,
             appointment=a.id,
-            label=label_of(config, a.kind),
-            when=local_day_and_time(a.starts_at, patient.timezone, SOURCE),
-            state=t(f"state.{appointment_state(a)}"),
+            label=label_of(config, a.kind, language),
+            when=local_day_and_time(a.starts_at, patient.timezone, language),
+            state=t(f"state.{appointment_state(a)}", language),
         )
         for a in booked
     ]
-    return "\n".join([t("staff.appointments.header", id=patient.id, name=patient.display_name), *rows])
+    return "\n".join([t("staff.appointments.header", language, id=patient.id, name=patient.display_name), *rows])

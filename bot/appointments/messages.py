@@ -21,9 +21,9 @@ from storage.models import Appointment, AppointmentStatus, OutboxMessage, Patien
 FOLLOWUP = "followup"
 
 
-def label_of(config: ClinicConfig, kind: str) -> str:
+def label_of(config: ClinicConfig, kind: str, language: str) -> str:
     found = config.appointments.kinds.get(kind)
-    return found.label if found else kind
+    return found.label_in(language) if found else kind
 
 
 def reminder_text(config: ClinicConfig, appointment: Appointment, patient: Patient) -> str:
@@ -32,13 +32,13 @@ def reminder_text(config: ClinicConfig, appointment: Appointment, patient: Patie
     text = t(
         "appt.reminder",
         language,
-        label=label_of(config, appointment.kind),
+        label=label_of(config, appointment.kind, language),
         when=local_day_and_time(appointment.starts_at, patient.timezone, language),
         where=where,
     )
     kind = config.appointments.kinds.get(appointment.kind)
-    if kind and kind.instructions:
-        text += t("appt.instructions", language, items="\n".join(f"• {item}" for item in kind.instructions))
+    if kind and (steps := kind.instructions_in(language)):
+        text += t("appt.instructions", language, items="\n".join(f"• {item}" for item in steps))
     if appointment.notes:
         text += t("appt.notes", language, notes=appointment.notes)
     if appointment.confirmed_at is not None:
@@ -132,7 +132,7 @@ class InfusionFollowup(_AppointmentMessage):
         text = t(
             "appt.followup",
             patient.language,
-            label=label_of(self._config, appointment.kind),
+            label=label_of(self._config, appointment.kind, patient.language),
             name=patient.display_name,
         )
         return Prepared(patient.telegram_chat_id, text, score_keyboard(checkin.id))  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ from bot.checkin.service import SkipResult, TapResult, open_checkin, record_scor
 from bot.patients import enrolled_patient, local_today
 from bot.presses import press_of
 from bot.runtime import runtime
+from bot.speaking import language_of
 from bot.texts import t
 from storage.models import CheckIn
 
@@ -31,7 +32,7 @@ async def checkin_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             checkin = await open_checkin(session, patient_id=patient.id, local_date=local_today(patient, now), now=now)
             language, name = patient.language, patient.display_name
     if checkin is None:
-        await rt.sender.send_text(chat.id, t("not_enrolled"))
+        await rt.sender.send_text(chat.id, t("not_enrolled", await language_of(rt, user)))
         return
     if checkin.score is None:
         text = t("checkin.ask", language, name=name)
@@ -62,7 +63,7 @@ async def score_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             note_window=rt.note_window,
         )
     if tap.result is TapResult.NOT_YOURS:
-        await rt.sender.answer(query, t("checkin.not_yours"))
+        await rt.sender.answer(query, t("checkin.not_yours", await language_of(rt, query.from_user)))
         return
     assert tap.patient is not None and tap.checkin is not None
     language = tap.patient.language
@@ -95,8 +96,10 @@ async def skip_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     rt, query, message, press = found
     async with rt.session() as session:
         result = await skip_note(session, checkin_id=press.checkin_id, telegram_user_id=query.from_user.id)
+    language = await language_of(rt, query.from_user)
     if result is not SkipResult.SKIPPED:
-        await rt.sender.answer(query, t("checkin.not_yours" if result is SkipResult.NOT_YOURS else "button.stale"))
+        key = "checkin.not_yours" if result is SkipResult.NOT_YOURS else "button.stale"
+        await rt.sender.answer(query, t(key, language))
         return
     await rt.sender.answer(query)
-    await rt.sender.edit_text(message.chat.id, message.message_id, t("checkin.skipped"))
+    await rt.sender.edit_text(message.chat.id, message.message_id, t("checkin.skipped", language))

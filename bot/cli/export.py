@@ -18,6 +18,7 @@ from bot.clock import SystemClock
 from bot.export.formats import Format, render
 from bot.export.model import ExportData
 from bot.export.service import export_data
+from bot.i18n.catalogue import LANGUAGES
 from storage.models import Patient
 
 
@@ -41,8 +42,13 @@ def export(
     to: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD, inclusive.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document describing the export.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
+    language: Annotated[
+        str | None, typer.Option("--language", help="The report's language: en, es, de or fr (default: the clinic's).")
+    ] = None,
 ) -> None:
     """Export a patient's journal, check-ins, appointments, questionnaires and crisis events."""
+    if language is not None and language not in LANGUAGES:
+        raise typer.BadParameter(f"the bot speaks {', '.join(LANGUAGES)}, not {language!r}", param_hint="--language")
     env = load_env()
     start, end = date_option(from_, "--from"), date_option(to, "--to")
     if start and end and start > end:
@@ -63,7 +69,15 @@ def export(
             if found is None:
                 raise UserError(f"no patient with id {patient} (see: moodbot patients list)")
             return await export_data(
-                session, patient=found, config=env.clinic, fmt=fmt, actor=actor, start=start, end=end, now=now
+                session,
+                patient=found,
+                config=env.clinic,
+                fmt=fmt,
+                actor=actor,
+                start=start,
+                end=end,
+                now=now,
+                language=language or env.clinic.clinic.language,
             )
 
         data = with_session(env, work)

@@ -25,10 +25,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from bot import metrics as process_metrics
 from bot.console import views
 from bot.console.database_figures import DatabaseFigures
-from bot.console.format import FILTERS
+from bot.console.format import FILTERS, GLOBALS
 from bot.console.security import RateLimit, SecurityHeaders
 from bot.console.svg import sparkline
+from bot.i18n.catalogue import NAMES
 from bot.runtime import Runtime
+from bot.texts import t
 
 PACKAGE = files("bot.console")
 
@@ -89,7 +91,7 @@ def build_console(rt: Runtime, *, pages: bool = True, extra: Sequence[tuple[str,
     """The console app; `pages=False` keeps only the health endpoints (and `extra` routes, such as the webhook)."""
     templates = Jinja2Templates(directory=str(PACKAGE.joinpath("templates")))
     templates.env.filters.update(FILTERS)
-    templates.env.globals["sparkline"] = sparkline
+    templates.env.globals.update(GLOBALS, sparkline=sparkline, languages=NAMES)
     metrics = Metrics(rt)
 
     async def metrics_page(request: Request) -> Response:
@@ -106,6 +108,7 @@ def build_console(rt: Runtime, *, pages: bool = True, extra: Sequence[tuple[str,
         Route("/login/{token}", views.login_form, methods=["GET"]),
         Route("/login/{token}", views.login, methods=["POST"]),
         Route("/logout", views.logout, methods=["POST"]),
+        Route("/me/language", views.own_language, methods=["POST"]),
         Route("/", views.today),
         Route("/alerts/{alert_id}/acknowledge", views.acknowledge_alert, methods=["POST"]),
         Route("/reviews/{event_id}", views.review, methods=["POST"]),
@@ -125,7 +128,12 @@ def build_console(rt: Runtime, *, pages: bool = True, extra: Sequence[tuple[str,
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
-        return views.page(request, "error.html", None, status=exc.status_code, message=exc.detail)
+        if isinstance(exc, views.Refused):
+            key = exc.key
+        else:  # Starlette's own: no such route, or not with this method
+            key = "console.error.not_found" if exc.status_code == 404 else "console.error.other"
+        message = t(key, views.language_of(request))
+        return views.page(request, "error.html", None, status=exc.status_code, message=message)
 
     app = Starlette(
         routes=[*health, *(routes if pages else [])],

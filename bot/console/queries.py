@@ -44,6 +44,7 @@ AWAITING_REVIEW = ("no", "unanswered", None)
 class AlertRow:
     id: int
     patient_id: int | None
+    name: str | None  # the patient's; None for someone not enrolled, who is named by `person` as the alert was
     person: str
     tier: str
     opened_at: datetime
@@ -89,37 +90,45 @@ class Today:
     reschedules: list[AppointmentRow] = field(default_factory=list)
 
 
-async def today(session: AsyncSession, *, config: ClinicConfig, now: datetime) -> Today:
+async def today(session: AsyncSession, *, config: ClinicConfig, now: datetime, language: str) -> Today:
+    """What needs the staff today; why each alert or question happened is written in `language`."""
     page = Today()
-    alerts = list(
-        await session.scalars(
-            select(CrisisAlert).where(CrisisAlert.acknowledged_at.is_(None)).order_by(CrisisAlert.opened_at)
+    alerts = (
+        await session.execute(
+            select(CrisisAlert, Patient.display_name)
+            .outerjoin(Patient, Patient.id == CrisisAlert.patient_id)
+            .where(CrisisAlert.acknowledged_at.is_(None))
+            .order_by(CrisisAlert.opened_at)
         )
-    )
+    ).all()
     latest: dict[int, CrisisEvent] = {}
     if alerts:
         newest = (
             select(func.max(CrisisEvent.id))
-            .where(CrisisEvent.alert_id.in_([a.id for a in alerts]))
+            .where(CrisisEvent.alert_id.in_([a.id for a, _ in alerts]))
             .group_by(CrisisEvent.alert_id)
         )
         for event in await session.scalars(select(CrisisEvent).where(CrisisEvent.id.in_(newest))):
             assert event.alert_id is not None
             latest[event.alert_id] = event
-    for alert in alerts:
+    for alert, name in alerts:
         event = latest.get(alert.id)
+        why = (
+            explain(rule=event.rule, matched=event.matched, score=event.score, answer=event.answer, language=language)
+            if event
+            else ""
+        )
         page.alerts.append(
             AlertRow(
                 alert.id,
                 alert.patient_id,
+                name,
                 alert.person,
                 alert.tier,
                 alert.opened_at,
                 alert.events,
                 event.excerpt if event else "",
-                explain(rule=event.rule, matched=event.matched, score=event.score, answer=event.answer)
-                if event
-                else "",
+                why,
             )
         )
     reviews = await session.execute(
@@ -141,7 +150,7 @@ async def today(session: AsyncSession, *, config: ClinicConfig, now: datetime) -
                 event.detected_at,
                 event.excerpt,
                 event.answer,
-                explain(rule=event.rule, matched=event.matched, score=event.score),
+                explain(rule=event.rule, matched=event.matched, score=event.score, language=language),
             )
         )
     page.silent = await silent_patients(session, now=now)
@@ -152,11 +161,13 @@ async def today(session: AsyncSession, *, config: ClinicConfig, now: datetime) -
         session,
         config,
         scheduled.where(Appointment.starts_at >= day_start, Appointment.starts_at < day_start + timedelta(days=1)),
+        language,
     )
     page.reschedules = await _appointments(
         session,
         config,
         scheduled.where(Appointment.reschedule_requested_at.is_not(None), Appointment.starts_at >= now),
+        language,
     )
     return page
 
@@ -166,11 +177,18 @@ def _appointment_query() -> Select[tuple[Appointment, str]]:
 
 
 async def _appointments(
-    session: AsyncSession, config: ClinicConfig, query: Select[tuple[Appointment, str]]
+    session: AsyncSession, config: ClinicConfig, query: Select[tuple[Appointment, str]], language: str
 ) -> list[AppointmentRow]:
     rows = await session.execute(query.order_by(Appointment.starts_at))
     return [
-        AppointmentRow(a.id, a.patient_id, name, label_of(config, a.kind), a.starts_at, appointment_state(a))
+        AppointmentRow(
+            a.id,
+            a.patient_id,
+            name,
+            label_of(config, a.kind, language),
+            a.starts_at,
+            appointment_state(a),
+        )
         for a, name in rows
     ]
 
@@ -245,9 +263,9 @@ class PatientPage:
 
 
 async def patient_list(
-    session: AsyncSession, *, config: ClinicConfig, now: datetime, search: str = "", page: int = 1
+    session: AsyncSession, *, config: ClinicConfig, now: datetime, language: str, search: str = "", page: int = 1
 ) -> PatientPage:
-    """One page of the roster (by name), with each patient's figures."""
+    """One page of the roster (by name), with each patient's figures; appointment labels in `language`."""
     where = [Patient.status != PatientStatus.INVITED]
     if search.strip():
         where.append(Patient.display_name.ilike(f"%{_like(search.strip())}%", escape="\\"))
@@ -294,7 +312,7 @@ async def patient_list(
         .subquery()
     )
     is_next = (Appointment.patient_id == upcoming.c.patient_id) & (Appointment.starts_at == upcoming.c.at)
-    for appointment in await _appointments(session, config, _appointment_query().join(upcoming, is_next)):
+    for appointment in await _appointments(session, config, _appointment_query().join(upcoming, is_next), language):
         row = rows[appointment.patient_id]
         row.next_appointment = row.next_appointment or appointment
     for patient_id, trends in (await latest_totals(session, ids)).items():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from html import escape
 
@@ -40,8 +40,9 @@ def mood_chart(
     width: int = 640,
     height: int = 180,
     label: str = "",
+    infusion_title: Callable[[date], str],
 ) -> str:
-    """Mood 0–10 by day from `start` to `end`, infusion days marked with a line."""
+    """Mood 0–10 by day from `start` to `end`, infusion days marked with a line titled `infusion_title(day)`."""
     days = max((end - start).days, 1)
     left, bottom, top = 28, height - 22, 8
 
@@ -58,7 +59,7 @@ def mood_chart(
     )
     marks = "".join(
         f'<line class="infusion" x1="{x(d):.1f}" x2="{x(d):.1f}" y1="{top}" y2="{bottom}">'
-        f"<title>infusion {d}</title></line>"
+        f"<title>{escape(infusion_title(d))}</title></line>"
         for d in infusions
         if start <= d <= end
     )

@@ -1,5 +1,6 @@
 """The console's routes: each takes the signed-in staff member from `staff_page`, calls one service, renders a
-template. Every POST is checked for its CSRF token there, in one place."""
+template. Every POST is checked for its CSRF token there, in one place. Every page, error and problem is written
+in the reader's language (`language_of`): the signed-in member's own, else the clinic's."""
 
 from __future__ import annotations
 
@@ -22,17 +23,19 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 
 from bot.audit import ACKNOWLEDGE, REVIEW, VIEW, audit
 from bot.console import queries
-from bot.console.auth import Current, LinkProblem, check_link, console_actor, current, end, redeem_link
+from bot.console.auth import LINK_VALID, Current, LinkProblem, check_link, console_actor, current, end, redeem_link
 from bot.console.security import same
 from bot.console.svg import mood_chart
 from bot.export.collect import collect
 from bot.export.formats import parse_format, render
 from bot.export.service import export_data
+from bot.i18n.catalogue import LANGUAGES
 from bot.runtime import Runtime
 from bot.safety.handlers import acknowledge_everywhere
 from bot.safety.service import AckResult
-from bot.staff.access import Permission, may
-from bot.staff.manage import StaffError, add_staff, deactivate, set_role
+from bot.staff.access import Permission, may, staff_language
+from bot.staff.manage import StaffError, add_staff, deactivate, set_language, set_role
+from bot.texts import english, t
 from storage.models import AuditEvent, CrisisEvent, Patient, Staff, StaffRole
 
 SESSION_COOKIE = "moodbot_console"
@@ -43,6 +46,15 @@ AUDIT_ROWS = 500
 
 class SignInNeeded(Exception):
     """No live session: the browser is sent to the sign-in page, which holds no patient data."""
+
+
+class Refused(HTTPException):
+    """A refusal whose words the error page looks up by `key` in the reader's language (the English detail is for
+    logs and anything else that reads a plain HTTPException)."""
+
+    def __init__(self, status_code: int, key: str) -> None:
+        super().__init__(status_code, english(key))
+        self.key = key
 
 
 def runtime_of(request: Request) -> Runtime:
@@ -75,10 +87,13 @@ async def staff_page(
         who = await current(db, token=token, now=rt.clock.now()) if token else None
         if who is None:
             raise SignInNeeded
+        # Settled before any refusal below, so that the error page too is in the member's language (and read now:
+        # a refusal rolls the session back, which leaves the member's row unreadable).
+        request.state.language = staff_language(who.member, rt.clinic.clinic.language)
         if form is not None and not same(_field(form, "csrf"), who.csrf_token):
-            raise HTTPException(403, "This form has expired. Please go back, reload the page and try again.")
+            raise Refused(403, "console.error.form_expired")
         if permission is not None and not may(who.member, permission):
-            raise HTTPException(403, "Your role does not include this page.")
+            raise Refused(403, "console.error.role")
         yield db, who, form
 
 
@@ -87,13 +102,28 @@ def _field(form: FormData, name: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def language_of(request: Request) -> str:
+    """The reader's language: the signed-in member's own or the clinic's (settled by `staff_page`); the clinic's
+    on pages without a member."""
+    language: str = getattr(request.state, "language", runtime_of(request).clinic.clinic.language)
+    return language
+
+
 def page(request: Request, template: str, who: Current | None, status: int = 200, **context: Any) -> HTMLResponse:
     templates = request.app.state.templates
     rt = runtime_of(request)
     return templates.TemplateResponse(
         request,
         template,
-        {"who": who, "clinic": rt.clinic, "now": rt.clock.now(), "Permission": Permission, "may": may, **context},
+        {
+            "who": who,
+            "clinic": rt.clinic,
+            "now": rt.clock.now(),
+            "language": language_of(request),
+            "Permission": Permission,
+            "may": may,
+            **context,
+        },
         status_code=status,
     )
 
@@ -101,27 +131,31 @@ def page(request: Request, template: str, who: Current | None, status: int = 200
 # --- Signing in and out ---------------------------------------------------------------------------------------
 
 
+LINK_MINUTES = int(LINK_VALID.total_seconds()) // 60
+
+
 async def signin(request: Request) -> HTMLResponse:
-    return page(request, "signin.html", None)
+    return page(request, "signin.html", None, minutes=LINK_MINUTES)
 
 
-_LINK_PROBLEMS = {
-    LinkProblem.UNKNOWN: "This sign-in link is not valid. It may be mistyped or incomplete.",
-    LinkProblem.USED: "This sign-in link has been used already. Each link works once.",
-    LinkProblem.EXPIRED: "This sign-in link has expired. Links work for 10 minutes.",
-    LinkProblem.INACTIVE: "This account is no longer active.",
-}
+def _link_problem(request: Request, problem: LinkProblem) -> HTMLResponse:
+    words = t(f"console.link.{problem.value}", language_of(request), minutes=LINK_MINUTES)
+    return page(request, "link.html", None, status=400, problem=words)
+
+
+def _too_many(request: Request) -> HTMLResponse:
+    return page(request, "link.html", None, status=429, problem=t("console.error.too_many", language_of(request)))
 
 
 async def login_form(request: Request) -> HTMLResponse:
     """A link opened: a button to sign in, so that a link previewer fetching the page signs no one in."""
     if not request.app.state.sign_in_limit.allow(_address(request)):
-        return page(request, "link.html", None, status=429, problem="Too many attempts. Please wait a minute.")
+        return _too_many(request)
     rt = runtime_of(request)
     async with rt.session() as db:
         checked = await check_link(db, token=request.path_params["token"], now=rt.clock.now())
     if isinstance(checked, LinkProblem):
-        return page(request, "link.html", None, status=400, problem=_LINK_PROBLEMS[checked])
+        return _link_problem(request, checked)
     csrf = request.app.state.new_token()
     response = page(request, "link.html", None, problem=None, csrf=csrf)
     _cookie(request, response, LOGIN_COOKIE, csrf, max_age=600, path="/login")
@@ -130,17 +164,17 @@ async def login_form(request: Request) -> HTMLResponse:
 
 async def login(request: Request) -> Response:
     if not request.app.state.sign_in_limit.allow(_address(request)):
-        return page(request, "link.html", None, status=429, problem="Too many attempts. Please wait a minute.")
+        return _too_many(request)
     form = await request.form()
     if not same(_field(form, "csrf"), request.cookies.get(LOGIN_COOKIE, "")) or not request.cookies.get(LOGIN_COOKIE):
-        raise HTTPException(403, "This form has expired. Please open the link again.")
+        raise Refused(403, "console.error.link_form_expired")
     rt = runtime_of(request)
     async with rt.session() as db:
         signed_in = await redeem_link(
             db, token=request.path_params["token"], now=rt.clock.now(), address=_address(request)
         )
     if isinstance(signed_in, LinkProblem):
-        return page(request, "link.html", None, status=400, problem=_LINK_PROBLEMS[signed_in])
+        return _link_problem(request, signed_in)
     response = RedirectResponse("/", status_code=303)
     _cookie(request, response, SESSION_COOKIE, _signer(request).sign(signed_in.token).decode(), max_age=12 * 3600)
     response.delete_cookie(LOGIN_COOKIE, path="/login")
@@ -165,15 +199,35 @@ async def logout(request: Request) -> Response:
     return response
 
 
+async def own_language(request: Request) -> Response:
+    """The signed-in member chooses the console's language for themselves ("": the clinic's), then goes back."""
+    rt = runtime_of(request)
+    async with staff_page(request, None) as (db, who, form):
+        assert form is not None
+        chosen = _field(form, "language")
+        if chosen is None or (chosen and chosen not in LANGUAGES):
+            raise Refused(400, "console.error.language")
+        await set_language(db, staff_id=who.member.id, language=chosen or None, now=rt.clock.now(),
+                           actor=console_actor(who.member))  # fmt: skip
+    return RedirectResponse(_back(_field(form, "back")), status_code=303)
+
+
+def _back(path: str | None) -> str:
+    """Only a path on this console: a form's field must not send the browser to another site."""
+    if not path or not path.startswith("/") or path.startswith(("//", "/\\")):
+        return "/"
+    return path
+
+
 # --- Today ----------------------------------------------------------------------------------------------------
 
 
 async def today(request: Request) -> HTMLResponse:
     rt = runtime_of(request)
     async with staff_page(request) as (db, who, _):
-        data = await queries.today(db, config=rt.clinic, now=rt.clock.now())
+        data = await queries.today(db, config=rt.clinic, now=rt.clock.now(), language=language_of(request))
     fragment = request.query_params.get("fragment") == "1"
-    return page(request, "_today.html" if fragment else "today.html", who, today=data)
+    return page(request, "_today.html" if fragment else "today.html", who, today=data, silent_days=queries.SILENT_DAYS)
 
 
 async def acknowledge_alert(request: Request) -> Response:
@@ -183,7 +237,7 @@ async def acknowledge_alert(request: Request) -> Response:
         member = who.member
     result, _by = await acknowledge_everywhere(rt, alert_id=alert_id, telegram_user_id=member.telegram_user_id)
     if result is AckResult.UNKNOWN:
-        raise HTTPException(404, "There is no such alert.")
+        raise Refused(404, "console.error.no_alert")
     if result is AckResult.DONE:
         async with rt.session() as db:
             audit(db, actor=console_actor(member), patient_id=None, action=ACKNOWLEDGE, now=rt.clock.now(),
@@ -197,7 +251,7 @@ async def review(request: Request) -> Response:
     async with staff_page(request, Permission.CRISIS) as (db, who, _):
         event = await db.get(CrisisEvent, event_id, with_for_update=True)
         if event is None or event.tier != "possible":
-            raise HTTPException(404, "There is no such entry.")
+            raise Refused(404, "console.error.no_entry")
         if event.reviewed_at is None:
             event.reviewed_at, event.reviewed_by = rt.clock.now(), who.member.name
             audit(db, actor=console_actor(who.member), patient_id=event.patient_id, action=REVIEW,
@@ -214,18 +268,32 @@ async def patients(request: Request) -> HTMLResponse:
     number = request.query_params.get("page", "1")
     async with staff_page(request) as (db, who, _):
         found = await queries.patient_list(
-            db, config=rt.clinic, now=rt.clock.now(), search=search, page=int(number) if number.isdigit() else 1
+            db,
+            config=rt.clinic,
+            now=rt.clock.now(),
+            language=language_of(request),
+            search=search,
+            page=int(number) if number.isdigit() else 1,
         )
-    return page(request, "patients.html", who, found=found, rows=found.rows, search=search)
+    return page(
+        request,
+        "patients.html",
+        who,
+        found=found,
+        rows=found.rows,
+        search=search,
+        trend_days=queries.TREND_DAYS,
+        adherence_days=queries.ADHERENCE_DAYS,
+    )
 
 
 def _int(value: str) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise HTTPException(404, "Not found.") from None
+        raise Refused(404, "console.error.not_found") from None
     if not 0 < number < 2**62:
-        raise HTTPException(404, "Not found.")
+        raise Refused(404, "console.error.not_found")
     return number
 
 
@@ -239,9 +307,9 @@ def _range(request: Request, today: date) -> tuple[date, date]:
             else end_day - timedelta(days=DEFAULT_DAYS - 1)
         )
     except ValueError:
-        raise HTTPException(400, "Dates are written YYYY-MM-DD.") from None
+        raise Refused(400, "console.error.date") from None
     if start_day > end_day:
-        raise HTTPException(400, "The range starts after it ends.")
+        raise Refused(400, "console.error.range")
     return start_day, end_day
 
 
@@ -250,16 +318,26 @@ async def patient(request: Request) -> HTMLResponse:
     patient_id = _int(request.path_params["patient_id"])
     now = rt.clock.now()
     async with staff_page(request) as (db, who, _):
+        language = language_of(request)
         found = await db.get(Patient, patient_id)
         if found is None:
-            raise HTTPException(404, "There is no such patient.")
+            raise Refused(404, "console.error.no_patient")
         start_day, end_day = _range(request, now.astimezone(ZoneInfo(found.timezone)).date())
-        data = await collect(db, patient=found, config=rt.clinic, start=start_day, end=end_day, now=now)
+        data = await collect(
+            db, patient=found, config=rt.clinic, start=start_day, end=end_day, now=now, language=language
+        )
         detail = {"from": start_day.isoformat(), "to": end_day.isoformat(), "journal": len(data.journal)}
         audit(db, actor=console_actor(who.member), patient_id=found.id, action=VIEW, now=now, detail=detail)
     points = [(c.local_date, c.score) for c in data.checkins if c.score is not None and c.kind == "daily"]
     infusions = [data.local(a.starts_at).date() for a in data.appointments if a.kind == "infusion"]
-    chart = mood_chart(points, infusions, start=start_day, end=end_day, label=f"Mood of {found.display_name}")
+    chart = mood_chart(
+        points,
+        infusions,
+        start=start_day,
+        end=end_day,
+        label=t("console.chart.label", language, name=found.display_name),
+        infusion_title=lambda day: t("console.chart.infusion", language, day=day.isoformat()),
+    )
     return page(
         request,
         "patient.html",
@@ -278,15 +356,15 @@ async def export(request: Request) -> Response:
     patient_id = _int(request.path_params["patient_id"])
     fmt = parse_format(request.path_params["fmt"], default=None)  # type: ignore[arg-type]
     if fmt is None:
-        raise HTTPException(404, "No such format.")
+        raise Refused(404, "console.error.no_format")
     now = rt.clock.now()
     async with staff_page(request, Permission.EXPORT) as (db, who, _):
         found = await db.get(Patient, patient_id)
         if found is None:
-            raise HTTPException(404, "There is no such patient.")
+            raise Refused(404, "console.error.no_patient")
         start_day, end_day = _range(request, now.astimezone(ZoneInfo(found.timezone)).date())
         data = await export_data(db, patient=found, config=rt.clinic, fmt=fmt, actor=console_actor(who.member),
-                                 now=now, start=start_day, end=end_day)  # fmt: skip
+                                 now=now, start=start_day, end=end_day, language=language_of(request))  # fmt: skip
     file = await asyncio.to_thread(render, data, fmt)  # a PDF takes a moment: never on the event loop
     return Response(
         file.content,
@@ -308,30 +386,52 @@ async def staff_change(request: Request) -> Response:
     rt = runtime_of(request)
     action = request.path_params.get("action", "add")
     if action not in ("add", "deactivate", "role"):
-        raise HTTPException(404, "Not found.")
-    problem = None
+        raise Refused(404, "console.error.not_found")
+    problem: tuple[str, dict[str, Any]] | None = None
     async with staff_page(request, Permission.STAFF) as (db, who, form):
         assert form is not None
         actor, now = console_actor(who.member), rt.clock.now()
+        staff_id = _int(request.path_params["staff_id"]) if action != "add" else 0
+        telegram_id, name = 0, _field(form, "name") or ""
         try:
             if action == "add":
                 role = StaffRole(_field(form, "role") or "counselor")
                 telegram_id = int(_field(form, "telegram_id") or "0")
-                await add_staff(db, telegram_id=telegram_id, name=_field(form, "name") or "", role=role, now=now,
-                                actor=actor)  # fmt: skip
+                await add_staff(db, telegram_id=telegram_id, name=name, role=role, now=now, actor=actor)
             elif action == "deactivate":
-                await deactivate(db, staff_id=_int(request.path_params["staff_id"]), now=now, actor=actor)
+                await deactivate(db, staff_id=staff_id, now=now, actor=actor)
             else:
                 role = StaffRole(_field(form, "role") or "")
-                await set_role(db, staff_id=_int(request.path_params["staff_id"]), role=role, now=now, actor=actor)
-        except StaffError as exc:
-            problem = str(exc)
+                await set_role(db, staff_id=staff_id, role=role, now=now, actor=actor)
+        except StaffError:
+            problem = await _why_refused(db, action=action, staff_id=staff_id, telegram_id=telegram_id, name=name)
         except ValueError:
-            problem = "A Telegram user id is a number, and a role is counselor or admin."
+            problem = "console.staff.error.input", {}
         members = list(await db.scalars(select(Staff).order_by(Staff.deactivated_at.is_not(None), Staff.name)))
     if problem is None:
         return RedirectResponse("/staff", status_code=303)
-    return page(request, "staff.html", who, status=400, members=members, roles=list(StaffRole), problem=problem)
+    key, values = problem
+    words = t(key, language_of(request), **values)
+    return page(request, "staff.html", who, status=400, members=members, roles=list(StaffRole), problem=words)
+
+
+async def _why_refused(
+    db: AsyncSession, *, action: str, staff_id: int, telegram_id: int, name: str
+) -> tuple[str, dict[str, Any]]:
+    """Why `bot.staff.manage` refused a change, as a catalogue key: its own words are English, for the command line.
+    Only asked once it has refused, so it stays the one judge of what may be done."""
+    if action == "add":
+        if telegram_id <= 0:
+            return "console.staff.error.input", {}
+        if not name.split():
+            return "console.staff.error.name", {}
+        return "console.staff.error.registered", {"id": telegram_id}
+    member = await db.get(Staff, staff_id)
+    if member is None:
+        return "console.staff.error.unknown", {}
+    if not member.active:
+        return "console.staff.error.deactivated", {}
+    return "console.staff.error.only_admin", {}
 
 
 async def audit_log(request: Request) -> Response:
@@ -369,7 +469,7 @@ async def _audit_rows(db: AsyncSession, request: Request) -> tuple[dict[str, str
                 AuditEvent.at < datetime.fromisoformat(filters["to"] + "T00:00:00+00:00") + timedelta(days=1)
             )
     except ValueError:
-        raise HTTPException(400, "Dates are written YYYY-MM-DD.") from None
+        raise Refused(400, "console.error.date") from None
     return filters, list(await db.scalars(query))
 
 

@@ -62,7 +62,7 @@ async def consent_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     rt, query, message, press = found
     chat_id = message.chat.id
     if chat_id != query.from_user.id:  # consent is given in one's own private chat only
-        await rt.sender.answer(query, t("button.stale"))
+        await rt.sender.answer(query, t("button.stale", rt.language_for(query.from_user.language_code)))
         return
     now = rt.clock.now()
     welcome = None
@@ -87,9 +87,9 @@ async def consent_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
                 await replan_for(session, patient=patient, now=now, grace=rt.checkin_grace)
                 outcome, welcome = "✓ " + t("consent.agree", patient.language), welcome_text(patient)
             elif problem is InviteProblem.ACCOUNT_TAKEN:
-                outcome = t("consent.closed")
+                outcome = t("consent.closed", rt.language_for(query.from_user.language_code))
             else:
-                outcome = t("invite.unknown")
+                outcome = t("invite.unknown", rt.language_for(query.from_user.language_code))
     await rt.sender.answer(query)
     original = getattr(message, "text", None) or ""
     await rt.sender.edit_text(chat_id, message.message_id, f"{original}\n\n{outcome}".strip())

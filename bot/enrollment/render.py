@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
 from bot.clinic import ClinicConfig
-from bot.i18n.catalogue import supported
+from bot.i18n.catalogue import country_of, supported
 from bot.safety.hotlines import render_hotlines
 from bot.texts import t
 from storage.models import Patient, PatientStatus
@@ -52,7 +52,9 @@ def not_enrolled_text(
     """For someone without an enrolled account: in the patient's language, else their Telegram app's, else the
     clinic's."""
     language = patient.language if patient else supported(telegram_language) or clinic.clinic.language
-    hotlines = render_hotlines(clinic, patient.country if patient else None, language)
+    guessed = country_of(telegram_language)
+    country = patient.country if patient else guessed if clinic.serves(guessed) else None
+    hotlines = render_hotlines(clinic, country, language)
     if patient is not None and patient.status is PatientStatus.DEACTIVATED:
         return t("deactivated", language, clinic=clinic.clinic.name, hotlines=hotlines)
     if code_given:

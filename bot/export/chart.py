@@ -162,7 +162,7 @@ def _png(figure: Figure, dpi: float) -> bytes:
 
 def mood_chart_png(data: ExportData, *, days: int = 30) -> bytes:
     """The patient's own chart of the last `days` days ending `data.today`, as a PNG about 1000×600 pixels."""
-    language = data.profile.language
+    language = data.reader_language
     days = max(days, 1)
     last = data.today
     first = last - timedelta(days=days - 1)
@@ -231,7 +231,7 @@ def period_mood_chart_png(
 ) -> bytes:
     """The counselor's chart of the whole period, `width`×`height` inches: daily scores (with a rolling mean when
     the period is long), after-infusion scores, infusions and crisis events."""
-    language = data.profile.language
+    language = data.reader_language
     series = mood_series(data, first, last)
     figure = Figure(figsize=(width, height), layout="constrained")
     ax = figure.add_subplot()
@@ -305,7 +305,7 @@ def questionnaire_chart_png(data: ExportData, *, width: float, height: float, dp
         by_instrument.setdefault(record.instrument, []).append(record)
     if not by_instrument:
         return None
-    language = data.profile.language
+    language = data.reader_language
     known = instruments()
     figure = Figure(figsize=(width, height), layout="constrained")
     panels = figure.subplots(1, len(by_instrument), squeeze=False)[0]

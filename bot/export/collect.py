@@ -81,8 +81,11 @@ async def collect(
     start: date | None,
     end: date | None,
     now: datetime,
+    language: str | None = None,
 ) -> ExportData:
-    """Everything the export holds for `patient` between the local dates `start` and `end` (inclusive)."""
+    """Everything the export holds for `patient` between the local dates `start` and `end` (inclusive), for a reader
+    of `language` (None: the patient)."""
+    reader = language or patient.language
     low, high = instant_bounds(patient.timezone, start, end)
     today = local_today(patient, now)
     window_days = config.clinic.answer_window_days
@@ -135,6 +138,7 @@ async def collect(
         start=start,
         end=end,
         profile=profile_of(patient),
+        language=language,
         checkins=tuple(
             CheckinRecord(
                 id=c.id,
@@ -158,7 +162,7 @@ async def collect(
             AppointmentRecord(
                 id=a.id,
                 kind=a.kind,
-                label=label_of(config, a.kind),
+                label=label_of(config, a.kind, reader),
                 starts_at=a.starts_at,
                 duration_minutes=a.duration_minutes,
                 location=a.location,

@@ -20,7 +20,9 @@ from bot.ids import parse_id
 from bot.patients import local_today, patient_by_telegram, staff_may_see
 from bot.presses import press_of
 from bot.runtime import Runtime, runtime
+from bot.speaking import language_of
 from bot.staff.access import Permission
+from bot.staff.language import staff_reply_language
 from bot.texts import t
 from storage.models import Patient, PatientStatus
 
@@ -42,7 +44,7 @@ async def _send_export(rt: Runtime, chat_id: int, data: ExportData, fmt: Format,
         file = await asyncio.to_thread(render, data, fmt)
     except Exception:
         log.exception("rendering a %s export failed", fmt.value)
-        await rt.sender.send_text(chat_id, t("export.failed"))
+        await rt.sender.send_text(chat_id, t("export.failed", data.reader_language))
         return
     await rt.sender.send_document(chat_id, file.content, file.filename, caption=caption)
 
@@ -56,19 +58,22 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     fmt = parse_format(args[1] if len(args) > 1 else None)
     now, data = rt.clock.now(), None
     async with rt.session() as session:
+        language = await staff_reply_language(session, rt, user, personal=chat.type == "private")
         if not await staff_may_see(
             session, telegram_user_id=user.id, chat_id=chat.id, private=chat.type == "private",
             staff_chat_id=rt.clinic.clinic.staff_chat_id, permission=Permission.EXPORT,
         ):  # fmt: skip
-            reply = t("staff.only")
+            reply = t("staff.only", language)
         elif not args or (patient_id := parse_id(args[0])) is None or len(args) > 2 or fmt is None:
-            reply = t("export.usage")
+            reply = t("export.usage", language)
         elif (patient := await session.get(Patient, patient_id)) is None:
-            reply = t("staff.appointments.unknown", id=patient_id)
+            reply = t("staff.appointments.unknown", language, id=patient_id)
         else:
             actor = Actor(ActorKind.STAFF, str(user.id))
-            data = await export_data(session, patient=patient, config=rt.clinic, fmt=fmt, actor=actor, now=now)
-            reply = t("export.caption", id=patient.id, name=patient.display_name, format=fmt.value)
+            data = await export_data(
+                session, patient=patient, config=rt.clinic, fmt=fmt, actor=actor, now=now, language=language
+            )
+            reply = t("export.caption", language, id=patient.id, name=patient.display_name, format=fmt.value)
     if data is None or fmt is None:
         await rt.sender.send_text(chat.id, reply)
         return
@@ -86,7 +91,7 @@ async def mydata_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     async with rt.session() as session:
         patient = await patient_by_telegram(session, user.id)
         if not _has_account(patient):
-            reply = t("not_enrolled")
+            reply = t("not_enrolled", rt.language_for(user.language_code))
         elif fmt is None or len(args) > 1:
             reply = t("mydata.usage", patient.language)
         else:
@@ -120,9 +125,9 @@ async def mood_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             first = today - timedelta(days=MOOD_DAYS - 1)
             data = await collect(session, patient=patient, config=rt.clinic, start=first, end=today, now=now)
     if data is None:
-        await rt.sender.send_text(chat.id, t("not_enrolled"))
+        await rt.sender.send_text(chat.id, t("not_enrolled", await language_of(rt, user)))
         return
-    language = data.profile.language
+    language = data.reader_language
     if not any(c.score is not None for c in data.checkins):
         await rt.sender.send_text(chat.id, t("mood.empty", language))
         return
@@ -146,7 +151,7 @@ async def delete_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     async with rt.session() as session:
         patient = await patient_by_telegram(session, user.id)
     if not _has_account(patient):
-        await rt.sender.send_text(chat.id, t("not_enrolled"))
+        await rt.sender.send_text(chat.id, t("not_enrolled", await language_of(rt, user)))
         return
     text = t("delete.ask", patient.language, clinic=rt.clinic.clinic.name)
     await rt.sender.send_text(chat.id, text, buttons=erase_keyboard(patient.id, patient.language))
@@ -175,7 +180,7 @@ async def erase_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             log.info("patient %s erased %s records", patient.id, erased.total)
             reply = t("delete.done", patient.language, clinic=clinic)
     if reply is None:
-        await rt.sender.answer(query, t("checkin.not_yours"))
+        await rt.sender.answer(query, t("checkin.not_yours", await language_of(rt, query.from_user)))
         return
     await rt.sender.answer(query)
     await rt.sender.edit_text(message.chat.id, message.message_id, reply)

@@ -123,10 +123,16 @@ class ExportData:
     crises: tuple[CrisisRecord, ...] = ()
     questionnaires: tuple[QuestionnaireRecord, ...] = ()
     erasures: tuple[ErasureRecord, ...] = ()
+    # The reader's language when it is not the patient's (a counselor's export); None: the patient's.
+    language: str | None = None
     zone: ZoneInfo = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "zone", ZoneInfo(self.profile.timezone))
+
+    @property
+    def reader_language(self) -> str:
+        return self.language or self.profile.language
 
     def local(self, instant: datetime) -> datetime:
         """The instant as the patient's wall-clock time, with its offset."""

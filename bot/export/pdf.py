@@ -310,7 +310,7 @@ class _Layout:
 
     def __init__(self, data: ExportData, clean: _Cleaner) -> None:
         self.data = data
-        self.language = data.profile.language
+        self.language = data.reader_language
         self.clean = clean
         self.line_height = BODY * LEADING
 

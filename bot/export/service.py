@@ -28,9 +28,11 @@ async def export_data(
     now: datetime,
     start: date | None = None,
     end: date | None = None,
+    language: str | None = None,
 ) -> ExportData:
-    """The records to export, with an audit row in the same unit of work: no read without its record."""
-    data = await collect(session, patient=patient, config=config, start=start, end=end, now=now)
+    """The records to export, with an audit row in the same unit of work: no read without its record; written for
+    a reader of `language` (None: the patient)."""
+    data = await collect(session, patient=patient, config=config, start=start, end=end, now=now, language=language)
     audit(
         session,
         actor=actor,

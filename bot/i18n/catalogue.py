@@ -12,6 +12,9 @@ import logging
 from functools import cache
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+
 log = logging.getLogger(__name__)
 
 SOURCE = "en"
@@ -35,6 +38,21 @@ def supported(code: str | None) -> str | None:
         return None
     language = code.replace("_", "-").split("-")[0].strip().lower()
     return language if language in LANGUAGES else None
+
+
+def country_of(code: str | None) -> str | None:
+    """The country a language tag points to: the one it names ("de-CH", "fr_CA"), else the country CLDR takes as
+    the language's likeliest ("es": ES, "en": US). None for a tag Babel cannot read."""
+    if not code:
+        return None
+    try:
+        locale = Locale.parse(code.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return None
+    if locale.territory and len(locale.territory) == 2 and locale.territory.isalpha():
+        return locale.territory.upper()
+    likely = get_global("likely_subtags").get(locale.language)
+    return Locale.parse(likely).territory if likely else None
 
 
 @cache

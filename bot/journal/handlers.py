@@ -60,7 +60,7 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
                 reply = t("checkin.note_saved" if note is not None else "journal.saved", patient.language)
     except SQLAlchemyError:
         log.exception("could not store message %s", message.message_id)
-        reply = t("journal.not_saved")
+        reply = t("journal.not_saved", rt.language_for(user.language_code if user else None))
     await rt.sender.send_text(message.chat_id, reply)
 
 

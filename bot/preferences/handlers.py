@@ -26,7 +26,7 @@ async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     async with rt.session() as session:
         patient = await enrolled_patient(session, user.id)
         if patient is None:
-            reply = t("not_enrolled")
+            reply = t("not_enrolled", rt.language_for(user.language_code))
         else:
             if change.not_understood is not None:
                 reply = t("settings.invalid", patient.language, value=change.not_understood)
@@ -49,7 +49,7 @@ async def pause_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     async with rt.session() as session:
         patient = await enrolled_patient(session, user.id)
         if patient is None:
-            reply = t("not_enrolled")
+            reply = t("not_enrolled", rt.language_for(user.language_code))
         elif days is False:
             reply = t("pause.invalid", patient.language)
         else:
@@ -70,7 +70,7 @@ async def resume_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     async with rt.session() as session:
         patient = await enrolled_patient(session, user.id)
         if patient is None:
-            reply = t("not_enrolled")
+            reply = t("not_enrolled", rt.language_for(user.language_code))
         else:
             was_paused = await resume(session, patient=patient, now=rt.clock.now(), grace=rt.checkin_grace)
             reply = t("resume.done" if was_paused else "resume.not_paused", patient.language, **_when(patient))

@@ -10,6 +10,7 @@ from bot.i18n.catalogue import LANGUAGES, NAMES, name_in_sentence
 from bot.patients import enrolled_patient
 from bot.presses import press_of
 from bot.runtime import runtime
+from bot.speaking import language_of
 from bot.texts import t
 
 
@@ -27,7 +28,7 @@ async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     async with rt.session() as session:
         patient = await enrolled_patient(session, user.id)
     if patient is None:
-        await rt.sender.send_text(chat.id, t("not_enrolled"))
+        await rt.sender.send_text(chat.id, t("not_enrolled", await language_of(rt, user)))
         return
     ask = t("language.ask", patient.language, language=name_in_sentence(patient.language))
     await rt.sender.send_text(chat.id, ask, buttons=language_keyboard())
@@ -43,7 +44,7 @@ async def language_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         if patient is not None:
             patient.language = press.language
     if patient is None:
-        await rt.sender.answer(query, t("button.stale"))
+        await rt.sender.answer(query, t("button.stale", await language_of(rt, query.from_user)))
         return
     await rt.sender.answer(query)
     done = t("language.set", press.language, language=name_in_sentence(press.language))

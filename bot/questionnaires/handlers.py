@@ -12,9 +12,11 @@ from bot.questionnaires.crisis import alert_excerpt, crisis_verdict, possible_cr
 from bot.questionnaires.instruments import instruments
 from bot.questionnaires.render import answer_keyboard, ask, item_text, result_text
 from bot.questionnaires.service import AnswerResult, record_answer, remember_message, start_or_resume
+from bot.questionnaires.wording import wording
 from bot.runtime import Runtime, runtime
 from bot.safety.detector import Verdict
 from bot.safety.respond import answer_in_crisis
+from bot.speaking import language_of
 from bot.texts import t
 
 
@@ -46,9 +48,11 @@ async def _ask_now(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str)
             )
             name, language = patient.display_name, patient.language
     if opened is None:
-        await rt.sender.send_text(chat.id, t("not_enrolled"))
+        await rt.sender.send_text(chat.id, t("not_enrolled", await language_of(rt, user)))
         return
-    text, buttons = ask(instruments()[key], opened, name=name, language=language)
+    spec = instruments()[key]
+    words = wording(spec, rt.clinic.questionnaires.translated_items, language)
+    text, buttons = ask(spec, opened, name=name, language=language, words=words)
     await _send_item(rt, chat.id, opened.response.id, text, buttons)
 
 
@@ -86,21 +90,20 @@ async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             excerpt = alert_excerpt(suspect, press.item, press.score)
             await _crisis(rt, context, query.from_user, chat_id, verdict, excerpt)
         raise
-    if answered.result is AnswerResult.NOT_YOURS:
-        await rt.sender.answer(query, t("checkin.not_yours"))
-        return
-    if answered.result is AnswerResult.NOT_ASKED:
-        await rt.sender.answer(query, t("button.stale"))
+    if answered.result in (AnswerResult.NOT_YOURS, AnswerResult.NOT_ASKED):
+        key = "checkin.not_yours" if answered.result is AnswerResult.NOT_YOURS else "button.stale"
+        await rt.sender.answer(query, t(key, await language_of(rt, query.from_user)))
         return
     assert answered.response is not None and answered.patient is not None
     response, language = answered.response, answered.patient.language
     spec = instruments()[response.instrument]
+    words = wording(spec, rt.clinic.questionnaires.translated_items, language)
     if answered.result is AnswerResult.CLOSED:
         reply = t("questionnaire.closed", language, command=spec.key)
     elif answered.result is AnswerResult.FINISHED:
         reply = t("questionnaire.finished", language)
     else:
-        reply = t("questionnaire.saved", language, answer=spec.answer(press.score).text)
+        reply = t("questionnaire.saved", language, answer=words.answers[spec.answer(press.score).score])
     await rt.sender.answer(query, reply)
     # A crisis answer counts even on a questionnaire that has closed, though it is no longer recorded there.
     # Choosing the same answer again is no new signal; choosing 0 after a higher answer undoes nothing.
@@ -112,16 +115,16 @@ async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await rt.sender.edit_text(
         chat_id,
         message.message_id,
-        item_text(spec, press.item, language),
-        buttons=answer_keyboard(spec, response.id, press.item, press.score),
+        item_text(spec, press.item, language, words),
+        buttons=answer_keyboard(spec, response.id, press.item, press.score, words),
     )
     if answered.result is AnswerResult.COMPLETED:
         assert response.total is not None
         await rt.sender.send_text(chat_id, result_text(spec, response.total, language))
     elif answered.result is AnswerResult.RECORDED and answered.next_item is not None:
         number = answered.next_item
-        buttons = answer_keyboard(spec, response.id, number, None)
-        await _send_item(rt, chat_id, response.id, item_text(spec, number, language), buttons)
+        buttons = answer_keyboard(spec, response.id, number, None, words)
+        await _send_item(rt, chat_id, response.id, item_text(spec, number, language, words), buttons)
 
 
 async def _crisis(

@@ -12,6 +12,7 @@ from bot.outbox.dispatcher import Prepared, Skip
 from bot.questionnaires.instruments import instruments
 from bot.questionnaires.render import ask
 from bot.questionnaires.service import NotStarted, remember_message, start_scheduled
+from bot.questionnaires.wording import wording
 from storage.models import OutboxMessage
 
 
@@ -42,7 +43,9 @@ class ScheduledQuestionnaire(DailyCheckin):
             return Skip(opened.value)
         # Kept so that a retry of this message continues the same sitting instead of refusing it as open.
         row.payload = {**row.payload, "response_id": opened.response.id}
-        text, buttons = ask(instruments()[key], opened, name=patient.display_name, language=patient.language)
+        spec = instruments()[key]
+        words = wording(spec, section.translated_items, patient.language)
+        text, buttons = ask(spec, opened, name=patient.display_name, language=patient.language, words=words)
         return Prepared(patient.telegram_chat_id, text, buttons)
 
     async def on_sent(self, session: AsyncSession, row: OutboxMessage, message_id: int | None) -> None:

@@ -7,31 +7,35 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import callbacks
 from bot.questionnaires.instruments import Instrument, instruments
 from bot.questionnaires.service import Opened, Trend
+from bot.questionnaires.wording import Wording
 from bot.texts import t
 
 # Bands after which the closing words suggest talking to the care team soon.
 GENTLE_BANDS = frozenset({"minimal", "mild"})
 
 
-def item_text(spec: Instrument, number: int, language: str) -> str:
+def item_text(spec: Instrument, number: int, language: str, words: Wording) -> str:
+    spec.item(number)  # an unknown item fails here, by name
     return t(
         "questionnaire.item",
         language,
         title=spec.title,
         number=number,
         count=len(spec.items),
-        stem=spec.stem,
-        item=spec.item(number).text,
+        stem=words.stem,
+        item=words.item(number),
     )
 
 
-def answer_keyboard(spec: Instrument, response_id: int, number: int, chosen: int | None) -> InlineKeyboardMarkup:
+def answer_keyboard(
+    spec: Instrument, response_id: int, number: int, chosen: int | None, words: Wording
+) -> InlineKeyboardMarkup:
     """One answer a row: the texts are too long to share a row. The chosen one is ticked after its text."""
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    f"{answer.text} ✓" if answer.score == chosen else answer.text,
+                    f"{words.answers[answer.score]} ✓" if answer.score == chosen else words.answers[answer.score],
                     callback_data=callbacks.questionnaire_answer(response_id, number, answer.score),
                 )
             ]
@@ -40,15 +44,17 @@ def answer_keyboard(spec: Instrument, response_id: int, number: int, chosen: int
     )
 
 
-def ask(spec: Instrument, opened: Opened, *, name: str, language: str) -> tuple[str, InlineKeyboardMarkup]:
+def ask(
+    spec: Instrument, opened: Opened, *, name: str, language: str, words: Wording
+) -> tuple[str, InlineKeyboardMarkup]:
     """The message asking `opened.item`: a greeting before the first item, a word when an unfinished one goes on."""
     lead = ""
     if opened.resumed:
         lead = t("questionnaire.resume", language)
     elif opened.item == 1:
         lead = t("questionnaire.intro", language, name=name, title=spec.title, count=len(spec.items))
-    text = lead + item_text(spec, opened.item, language)
-    return text, answer_keyboard(spec, opened.response.id, opened.item, None)
+    text = lead + item_text(spec, opened.item, language, words)
+    return text, answer_keyboard(spec, opened.response.id, opened.item, None, words)
 
 
 def result_text(spec: Instrument, total: int, language: str) -> str:

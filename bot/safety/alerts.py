@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
 from bot.clinic import ClinicConfig
+from bot.i18n.dates import local_day_and_time
 from bot.outbox.dispatcher import Prepared, Skip
 from bot.safety.explain import explain, shorten
 from bot.safety.service import next_reminder, refused
@@ -20,13 +20,12 @@ from storage.models import CrisisAlert, CrisisEvent, OutboxMessage
 
 
 def clinic_time(config: ClinicConfig, instant: datetime) -> str:
-    return instant.astimezone(ZoneInfo(config.clinic.timezone)).strftime("%a %d %b %H:%M %Z")
+    return local_day_and_time(instant, config.clinic.timezone, config.clinic.language)
 
 
-def ack_keyboard(alert_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t("crisis.ack.button"), callback_data=callbacks.acknowledge(alert_id))]]
-    )
+def ack_keyboard(config: ClinicConfig, alert_id: int) -> InlineKeyboardMarkup:
+    label = t("crisis.ack.button", config.clinic.language)
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=callbacks.acknowledge(alert_id))]])
 
 
 async def alert_text(session: AsyncSession, config: ClinicConfig, alert: CrisisAlert) -> str:
@@ -36,25 +35,30 @@ async def alert_text(session: AsyncSession, config: ClinicConfig, alert: CrisisA
     first = await session.scalar(
         select(CrisisEvent).where(CrisisEvent.alert_id == alert.id).order_by(CrisisEvent.id).limit(1)
     )
+    staff = config.clinic.language  # the staff chat reads the clinic's language
     repeats = (
-        t("crisis.alert.repeats", count=alert.events, latest=clinic_time(config, alert.last_event_at))
+        t("crisis.alert.repeats", staff, count=alert.events, latest=clinic_time(config, alert.last_event_at))
         if alert.events > 1
         else ""
     )
     text = t(
         "crisis.alert",
-        tier=t(f"crisis.tier.{alert.tier}"),
+        staff,
+        tier=t(f"crisis.tier.{alert.tier}", staff),
         person=alert.person,
         excerpt=shorten(latest.excerpt if latest else ""),
         when=clinic_time(config, first.detected_at if first else alert.opened_at),
-        why=explain(rule=latest.rule, matched=latest.matched, score=latest.score, answer=latest.answer)
+        why=explain(rule=latest.rule, matched=latest.matched, score=latest.score, answer=latest.answer, language=staff)
         if latest
         else "?",
         repeats=repeats,
     )
     if alert.acknowledged_at is not None:
         text += "\n\n" + t(
-            "crisis.acked", name=alert.acknowledged_by_name or "?", when=clinic_time(config, alert.acknowledged_at)
+            "crisis.acked",
+            staff,
+            name=alert.acknowledged_by_name or "?",
+            when=clinic_time(config, alert.acknowledged_at),
         )
     return text
 
@@ -74,11 +78,13 @@ class CrisisAlertMessage:
         prefix = ""
         if row.payload.get("fallback"):
             minutes = int((now - alert.opened_at).total_seconds() // 60)
-            prefix = t("crisis.alert.fallback", minutes=minutes)
+            prefix = t("crisis.alert.fallback", self._config.clinic.language, minutes=minutes)
         elif alert.rounds >= 1:
-            prefix = t("crisis.alert.reminder", round=alert.rounds)
+            prefix = t("crisis.alert.reminder", self._config.clinic.language, round=alert.rounds)
         text = prefix + await alert_text(session, self._config, alert)
-        return Prepared(row.chat_id, text, ack_keyboard(alert.id), priority=Priority.ALERT, refusal_escalates=True)
+        return Prepared(
+            row.chat_id, text, ack_keyboard(self._config, alert.id), priority=Priority.ALERT, refusal_escalates=True
+        )
 
     async def on_sent(self, session: AsyncSession, row: OutboxMessage, message_id: int | None) -> None:
         alert = await session.get(CrisisAlert, row.payload.get("alert_id"), with_for_update=True)

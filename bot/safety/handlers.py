@@ -19,6 +19,7 @@ from bot.safety.possible import ask_first
 from bot.safety.respond import alert_staff, answer_in_crisis, identify, reply_in_crisis
 from bot.safety.service import AckResult, acknowledge, due_alerts, plan_round
 from bot.sender import Priority
+from bot.staff.language import staff_reply_language
 from bot.staff.notices import notify_staff
 from bot.texts import t
 from storage.models import Patient
@@ -98,14 +99,16 @@ async def acknowledge_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
         return
     rt, query, _, press = found
     result, by = await acknowledge_everywhere(rt, alert_id=press.alert_id, telegram_user_id=query.from_user.id)
+    async with rt.session() as session:
+        language = await staff_reply_language(session, rt, query.from_user, personal=True)
     if result is AckResult.NOT_STAFF:
-        await rt.sender.answer(query, t("staff.only"))
+        await rt.sender.answer(query, t("staff.only", language))
     elif result is AckResult.UNKNOWN:
-        await rt.sender.answer(query, t("button.stale"))
+        await rt.sender.answer(query, t("button.stale", language))
     elif result is AckResult.ALREADY:
-        await rt.sender.answer(query, t("crisis.ack.already", name=by))
+        await rt.sender.answer(query, t("crisis.ack.already", language, name=by))
     else:
-        await rt.sender.answer(query, t("crisis.ack.done"))
+        await rt.sender.answer(query, t("crisis.ack.done", language))
 
 
 async def acknowledge_everywhere(rt: Runtime, *, alert_id: int, telegram_user_id: int) -> tuple[AckResult, str]:

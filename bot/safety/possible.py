@@ -121,10 +121,10 @@ async def possible_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             )
             words, message_id = event.excerpt, event.telegram_message_id
     if result is PossibleResult.NOT_YOURS:
-        await rt.sender.answer(query, t("crisis.possible.not_yours"))
+        await rt.sender.answer(query, t("crisis.possible.not_yours", rt.language_for(query.from_user.language_code)))
         return
     if result is PossibleResult.UNKNOWN or event is None:
-        await rt.sender.answer(query, t("button.stale"))
+        await rt.sender.answer(query, t("button.stale", rt.language_for(query.from_user.language_code)))
         return
     person = await identify(rt, query.from_user)
     if result is PossibleResult.ALREADY:
@@ -135,7 +135,9 @@ async def possible_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if question:
         chosen = t(f"crisis.possible.{press.answer}", person.language)
         await rt.sender.edit_text(
-            message.chat.id, message.message_id, t("crisis.possible.answered", question=question, answer=chosen)
+            message.chat.id,
+            message.message_id,
+            t("crisis.possible.answered", person.language, question=question, answer=chosen),
         )
     chat_id = message.chat.id
     if press.answer == "no":
@@ -150,10 +152,10 @@ async def possible_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     )
 
 
-def _person_label(patient: Patient | None, event: CrisisEvent) -> str:
+def _person_label(patient: Patient | None, event: CrisisEvent, language: str) -> str:
     if patient is None:
-        return t("crisis.person.stranger_id", id=event.telegram_user_id)
-    return t("crisis.person.patient", id=patient.id, name=patient.display_name)
+        return t("crisis.person.stranger_id", language, id=event.telegram_user_id)
+    return t("crisis.person.patient", language, id=patient.id, name=patient.display_name)
 
 
 class PossibleUnanswered:
@@ -169,12 +171,14 @@ class PossibleUnanswered:
         if event.answer not in (None, UNANSWERED):
             return Skip("answered")
         patient = await session.get(Patient, event.patient_id) if event.patient_id is not None else None
+        staff = self._config.clinic.language
         text = t(
             "staff.possible.unanswered",
-            person=_person_label(patient, event),
+            staff,
+            person=_person_label(patient, event, staff),
             minutes=int((now - event.detected_at).total_seconds() // 60),
             excerpt=shorten(event.excerpt),
-            why=explain(rule=event.rule, matched=event.matched, score=event.score),
+            why=explain(rule=event.rule, matched=event.matched, score=event.score, language=staff),
         )
         return Prepared(row.chat_id, text, refusal_escalates=True)
 

@@ -10,7 +10,7 @@ from telegram import User
 from telegram.ext import ContextTypes
 
 from bot.clinic import ClinicConfig
-from bot.i18n.catalogue import SOURCE, supported
+from bot.i18n.catalogue import country_of, supported
 from bot.patients import patient_by_telegram
 from bot.runtime import DISPATCHER_KEY, Runtime
 from bot.safety.alerts import ack_keyboard, alert_text
@@ -37,9 +37,17 @@ def telegram_name(user: User) -> str:
     return (f"{name} @{user.username}" if user.username else name).replace("\x00", "")
 
 
-def stranger(user: User) -> Person:
-    label = t("crisis.person.stranger", name=telegram_name(user), id=user.id)
-    return Person(user.id, label, language=supported(user.language_code) or SOURCE)
+def stranger(config: ClinicConfig, user: User) -> Person:
+    """Someone not enrolled: their app's language, and the lines of the country it points to when the clinic
+    serves it (else the clinic's own); the staff read about them in the clinic's language."""
+    label = t("crisis.person.stranger", config.clinic.language, name=telegram_name(user), id=user.id)
+    country = country_of(user.language_code)
+    return Person(
+        user.id,
+        label,
+        country=country if config.serves(country) else None,
+        language=supported(user.language_code) or config.clinic.language,
+    )
 
 
 async def lookup(rt: Runtime, user: User, *, within: float) -> Person | None:
@@ -51,10 +59,10 @@ async def lookup(rt: Runtime, user: User, *, within: float) -> Person | None:
         log.warning("patient lookup failed or was slow during a crisis reply")
         return None
     if patient is None or patient.status is PatientStatus.INVITED:
-        return stranger(user)
+        return stranger(rt.clinic, user)
     return Person(
         user.id,
-        t("crisis.person.patient", id=patient.id, name=patient.display_name),
+        t("crisis.person.patient", rt.clinic.clinic.language, id=patient.id, name=patient.display_name),
         patient_id=patient.id,
         country=patient.country,
         language=patient.language,
@@ -63,7 +71,7 @@ async def lookup(rt: Runtime, user: User, *, within: float) -> Person | None:
 
 async def identify(rt: Runtime, user: User) -> Person:
     """The patient behind a Telegram account, or a stranger when unknown or the database cannot say."""
-    return await lookup(rt, user, within=LOOKUP_SECONDS) or stranger(user)
+    return await lookup(rt, user, within=LOOKUP_SECONDS) or stranger(rt.clinic, user)
 
 
 def crisis_reply(config: ClinicConfig, person: Person, verdict: Verdict) -> str:
@@ -105,7 +113,7 @@ async def reply_in_crisis(
 ) -> Person | None:
     """Send the crisis reply (or `reply`) at once; the person, if the database said in time who they are."""
     found = await lookup(rt, user, within=REPLY_LOOKUP_SECONDS)
-    text = reply if reply is not None else crisis_reply(rt.clinic, found or stranger(user), verdict)
+    text = reply if reply is not None else crisis_reply(rt.clinic, found or stranger(rt.clinic, user), verdict)
     await rt.sender.send_text(chat_id, text, priority=Priority.CRISIS)
     return found
 
@@ -152,18 +160,20 @@ async def alert_staff(
     if row_id is not None:
         await context.application.bot_data[DISPATCHER_KEY].deliver_now(row_id)
     for chat_id, msg_id in shown:
-        await rt.sender.edit_text(chat_id, msg_id, updated, buttons=ack_keyboard(alert_id))
+        await rt.sender.edit_text(chat_id, msg_id, updated, buttons=ack_keyboard(rt.clinic, alert_id))
 
 
 async def unrecorded_alert(rt: Runtime, person: Person, verdict: Verdict, words: str, *, answer: str | None) -> None:
     """Without a database the alert cannot be repeated: it goes to the staff chat, else to the fallback."""
     chats = [c for c in (rt.clinic.clinic.staff_chat_id, rt.clinic.safety.fallback_chat_id) if c is not None]
+    staff = rt.clinic.clinic.language
     text = t(
         "crisis.alert.unrecorded",
-        tier=t(f"crisis.tier.{verdict.tier}"),
+        staff,
+        tier=t(f"crisis.tier.{verdict.tier}", staff),
         person=person.label,
         excerpt=shorten(words),
-        why=explain(rule=verdict.rule, matched=verdict.matched, score=verdict.score, answer=answer),
+        why=explain(rule=verdict.rule, matched=verdict.matched, score=verdict.score, answer=answer, language=staff),
     )
     for chat_id in chats:
         if (await rt.sender.send_text(chat_id, text, priority=Priority.CRISIS)).ok:

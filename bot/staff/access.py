@@ -34,5 +34,10 @@ async def staff_by_telegram(session: AsyncSession, telegram_user_id: int) -> Sta
     return await session.scalar(select(Staff).where(Staff.telegram_user_id == telegram_user_id))
 
 
+def staff_language(member: Staff | None, clinic_language: str) -> str:
+    """The language staff words go out in: the member's own, else the clinic's (always so in the staff chat)."""
+    return member.language if member is not None and member.language else clinic_language
+
+
 async def allowed(session: AsyncSession, telegram_user_id: int, permission: Permission) -> bool:
     return may(await staff_by_telegram(session, telegram_user_id), permission)

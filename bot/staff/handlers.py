@@ -10,6 +10,7 @@ from bot.patients import staff_may_see
 from bot.questionnaires.render import trend_text
 from bot.runtime import runtime
 from bot.staff.access import Permission, may, staff_by_telegram
+from bot.staff.language import staff_reply_language
 from bot.staff.service import not_checked_in_today, roster
 from bot.texts import t
 
@@ -20,19 +21,21 @@ async def patients_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
     async with rt.session() as session:
+        language = await staff_reply_language(session, rt, user, personal=chat.type == "private")
         if not await staff_may_see(
             session, telegram_user_id=user.id, chat_id=chat.id, private=chat.type == "private",
             staff_chat_id=rt.clinic.clinic.staff_chat_id,
         ):  # fmt: skip
-            reply = t("staff.only")
+            reply = t("staff.only", language)
         else:
             rows = await roster(session)
             lines = [
                 t(
                     "staff.patients.row",
+                    language,
                     id=r.id,
                     name=r.name,
-                    status=r.status,
+                    status=t(f"patient.status.{r.status}", language),
                     time=r.checkin_time.strftime("%H:%M"),
                     timezone=r.timezone,
                     score="–" if r.last_score is None else r.last_score,
@@ -41,7 +44,9 @@ async def patients_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
                 for r in rows
             ]
             reply = (
-                "\n".join([t("staff.patients.header", count=len(rows)), *lines]) if rows else t("staff.patients.empty")
+                "\n".join([t("staff.patients.header", language, count=len(rows)), *lines])
+                if rows
+                else t("staff.patients.empty", language)
             )
     await rt.sender.send_text(chat.id, reply)
 
@@ -52,16 +57,18 @@ async def today_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
     async with rt.session() as session:
+        language = await staff_reply_language(session, rt, user, personal=chat.type == "private")
         if not await staff_may_see(
             session, telegram_user_id=user.id, chat_id=chat.id, private=chat.type == "private",
             staff_chat_id=rt.clinic.clinic.staff_chat_id,
         ):  # fmt: skip
-            reply = t("staff.only")
+            reply = t("staff.only", language)
         else:
             missing = await not_checked_in_today(session, now=rt.clock.now())
             lines = [
                 t(
                     "staff.today.row",
+                    language,
                     id=p.id,
                     name=p.display_name,
                     time=p.checkin_time.strftime("%H:%M"),
@@ -70,7 +77,9 @@ async def today_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
                 for p in missing
             ]
             reply = (
-                "\n".join([t("staff.today.header", count=len(missing)), *lines]) if missing else t("staff.today.all")
+                "\n".join([t("staff.today.header", language, count=len(missing)), *lines])
+                if missing
+                else t("staff.today.all", language)
             )
     await rt.sender.send_text(chat.id, reply)
 
@@ -82,14 +91,15 @@ async def console_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     assert user is not None and chat is not None
     async with rt.session() as session:
         member = await staff_by_telegram(session, user.id)
+        language = await staff_reply_language(session, rt, user, personal=chat.type == "private")
         if not may(member, Permission.PATIENTS):
-            reply = t("staff.only")
+            reply = t("staff.only", language)
         elif chat.type != "private":
-            reply = t("console.private")
+            reply = t("console.private", language)
         elif rt.settings.console_port == 0:
-            reply = t("console.off")
+            reply = t("console.off", language)
         else:
             assert member is not None
             token, _ = await issue_link(session, member=member, now=rt.clock.now())
-            reply = t("console.link", url=f"{rt.settings.console_base()}/login/{token}", minutes=10)
+            reply = t("console.link", language, url=f"{rt.settings.console_base()}/login/{token}", minutes=10)
     await rt.sender.send_text(chat.id, reply)

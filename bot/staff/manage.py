@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit import STAFF_CHANGE, Actor, audit
+from bot.i18n.catalogue import LANGUAGES
 from storage.models import ConsoleSession, Staff, StaffRole
 
 
@@ -76,6 +77,20 @@ async def set_role(session: AsyncSession, *, staff_id: int, role: StaffRole, now
     if member.role is not role:
         detail = {**_detail(member, "role"), "from": member.role.value, "to": role.value}
         member.role = role
+        audit(session, actor=actor, patient_id=None, action=STAFF_CHANGE, now=now, detail=detail)
+    return member
+
+
+async def set_language(
+    session: AsyncSession, *, staff_id: int, language: str | None, now: datetime, actor: Actor
+) -> Staff:
+    """The member's own language for the console and the bot's private replies; None: the clinic's."""
+    if language is not None and language not in LANGUAGES:
+        raise StaffError(f"the bot speaks {', '.join(LANGUAGES)}, not {language!r}")
+    member = await _member(session, staff_id)
+    if member.language != language:
+        detail = {**_detail(member, "language"), "from": member.language, "to": language}
+        member.language = language
         audit(session, actor=actor, patient_id=None, action=STAFF_CHANGE, now=now, detail=detail)
     return member
 

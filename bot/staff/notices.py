@@ -50,6 +50,11 @@ async def notify_staff(
 
 
 class StaffNotice:
+    """A notice in the clinic's language, which everyone in the staff chat reads."""
+
+    def __init__(self, language: str) -> None:
+        self._language = language
+
     async def prepare(self, session: AsyncSession, row: OutboxMessage, now: datetime) -> Prepared | Skip:
         if row.chat_id is None:
             return Skip("no staff chat")
@@ -57,7 +62,7 @@ class StaffNotice:
         if patient is None:
             return Skip("patient gone")
         values = {**row.payload.get("values", {}), "id": patient.id, "name": patient.display_name}
-        return Prepared(row.chat_id, t(row.payload["key"], **values))
+        return Prepared(row.chat_id, t(row.payload["key"], self._language, **values))
 
     async def on_sent(self, session: AsyncSession, row: OutboxMessage, message_id: int | None) -> None:
         return None

@@ -17,10 +17,17 @@ CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
 async def make_staff(
-    bot: LocalBot, telegram_id: int, *, role: StaffRole = StaffRole.COUNSELOR, name: str = "Dr. Reyes"
+    bot: LocalBot,
+    telegram_id: int,
+    *,
+    role: StaffRole = StaffRole.COUNSELOR,
+    name: str = "Dr. Reyes",
+    language: str | None = None,
 ) -> Staff:
     async with bot.runtime.session() as session:
-        member = Staff(telegram_user_id=telegram_id, name=name, role=role, created_at=bot.clock.now())
+        member = Staff(
+            telegram_user_id=telegram_id, name=name, role=role, created_at=bot.clock.now(), language=language
+        )
         session.add(member)
         await session.flush()
         return member

@@ -182,7 +182,7 @@ async def test_a_counselor_cannot_open_staff_and_an_admin_can(clinic: Clinic, br
     await admin.wait_for_selector("text=Add a staff member")
     await shot(admin, "staff")
     await admin.get_by_role("link", name="Audit").click()
-    await admin.get_by_role("cell", name="sign_in").first.wait_for()
+    await admin.get_by_role("cell", name="sign-in").first.wait_for()
     await shot(admin, "audit")
 
 
@@ -199,3 +199,14 @@ async def test_the_keyboard_alone_reaches_the_main_content_and_signs_out(clinic:
     await page.get_by_role("button", name="Sign out").focus()
     await page.keyboard.press("Enter")
     await page.wait_for_url(clinic.url + "/signin")
+
+
+async def test_a_member_switches_the_console_to_their_language(clinic: Clinic, browser: Browser) -> None:
+    page = await signed_in(clinic, browser, COUNSELOR)
+    await page.get_by_label("Language").select_option("de")
+    await page.get_by_role("button", name="Apply").click()
+    await page.get_by_role("heading", name="Heute", exact=True).wait_for()
+    assert await page.get_attribute("html", "lang") == "de"
+    await page.get_by_role("link", name="Patienten").click()
+    await page.get_by_role("button", name="Suchen").wait_for()
+    await shot(page, "patients-de")

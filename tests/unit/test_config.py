@@ -83,7 +83,7 @@ def test_a_full_file(tmp_path: Path) -> None:
     # A kind in the file changes the built-in one key by key: the lead times change, the rest stays.
     assert kinds["infusion"].lead_hours == (48.0, 2.0)
     assert kinds["infusion"].followup is True and kinds["infusion"].instructions
-    assert kinds["booster"].label == "booster infusion" and kinds["booster"].duration_minutes == 60
+    assert kinds["booster"].label_in("en") == "booster infusion" and kinds["booster"].duration_minutes == 60
     assert kinds["therapy"].duration_minutes == 50
     assert config.source == str(path)
     assert "US" in config.hotlines

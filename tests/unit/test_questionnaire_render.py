@@ -8,6 +8,7 @@ from bot.questionnaires.crisis import alert_excerpt, crisis_verdict, possible_cr
 from bot.questionnaires.instruments import instrument
 from bot.questionnaires.render import answer_keyboard, result_text, trend_text
 from bot.questionnaires.service import Trend, next_item, scores
+from bot.questionnaires.wording import wording
 from bot.safety.detector import Tier
 from tests.unit.test_texts import FORBIDDEN
 
@@ -16,7 +17,7 @@ ANSWERS = ["Not at all", "Several days", "More than half the days", "Nearly ever
 
 def test_buttons_begin_with_the_answers_and_carry_compact_data() -> None:
     spec = instrument("phq9")
-    rows = answer_keyboard(spec, 999_999_999_999, 9, chosen=2).inline_keyboard
+    rows = answer_keyboard(spec, 999_999_999_999, 9, 2, wording(spec, {}, "en")).inline_keyboard
     assert [len(row) for row in rows] == [1, 1, 1, 1]
     labels = [row[0].text for row in rows]
     assert labels == ["Not at all", "Several days", "More than half the days ✓", "Nearly every day"]
