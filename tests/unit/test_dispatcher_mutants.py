@@ -29,6 +29,7 @@ from bot.sender import Delivery, Limits, Outcome, Priority
 from storage import outbox
 from storage.models import OutboxMessage, OutboxStatus
 from storage.outbox import Pace, Planned
+from tests.unit.test_dispatch_pace import Hello
 
 SAFETY = 10.0  # seconds: only a broken dispatcher ever reaches it
 LEASE = timedelta(seconds=15)
@@ -42,19 +43,6 @@ ONE_AT_A_TIME = Pace(
 )
 # Another instance on the same database, claiming what is due or whose lease ran out.
 OTHER_INSTANCE = replace(ONE_AT_A_TIME, per_second=100)
-
-
-class Hello:
-    """A kind of message that says hello to its chat."""
-
-    async def prepare(self, session: AsyncSession, row: OutboxMessage, now: datetime) -> Prepared:
-        return Prepared(row.chat_id or 0, f"hello {row.chat_id}")
-
-    async def on_sent(self, session: AsyncSession, row: OutboxMessage, message_id: int | None) -> None:
-        return None
-
-    async def on_blocked(self, session: AsyncSession, row: OutboxMessage, now: datetime) -> int | None:
-        return None
 
 
 class Telegram:

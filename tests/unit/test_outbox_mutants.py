@@ -20,15 +20,9 @@ from storage.db import create_engine, session_factory, session_scope
 from storage.models import Meta, OutboxMessage, OutboxStatus
 from storage.outbox import Claimed, Pace, Planned
 from tests.conftest import TEST_DATABASE_URL
+from tests.unit.test_outbox_schedule import PACE
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
-PACE = Pace(
-    per_second=30,
-    private_gap=timedelta(seconds=1),
-    group_gap=timedelta(seconds=3),
-    horizon=timedelta(seconds=2),
-    lease=timedelta(seconds=15),
-)
 MAX_ATTEMPTS = 8
 SECOND = timedelta(seconds=1)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -13,58 +13,11 @@ from telegram.error import BadRequest, Forbidden, RetryAfter
 from bot import metrics
 from bot.clock import ManualClock
 from bot.sender import Delivery, Outcome, PacingRateLimiter, Priority, Sender, split_message
+from tests.unit.sender_doubles import Calls, FakeSleep, request
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 GROUP = -100123
-
-
-class FakeSleep:
-    """Records every requested wait and moves the manual clock on by it."""
-
-    def __init__(self, clock: ManualClock) -> None:
-        self.clock = clock
-        self.delays: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.delays.append(seconds)
-        self.clock.advance(timedelta(seconds=seconds))
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def sleep(clock: ManualClock) -> FakeSleep:
-    return FakeSleep(clock)
-
-
-@pytest.fixture
-def limiter(clock: ManualClock, sleep: FakeSleep) -> PacingRateLimiter:
-    return PacingRateLimiter(clock, sleep=sleep)
-
-
-class Answers:
-    """A Bot API call that answers from a script: an exception to raise, or a result."""
-
-    def __init__(self, *script: Any) -> None:
-        self.script = list(script)
-        self.count = 0
-
-    async def __call__(self) -> Any:
-        self.count += 1
-        step = self.script.pop(0) if self.script else {"ok": True}
-        if isinstance(step, BaseException):
-            raise step
-        return step
-
-
-async def request(limiter: PacingRateLimiter, chat_id: int, priority: Priority, answers: Answers | None = None) -> Any:
-    return await limiter.process_request(
-        answers or Answers(), (), {}, "sendMessage", {"chat_id": chat_id, "text": "x"}, {"priority": priority}
-    )
 
 
 async def test_a_shorter_429_does_not_cut_short_a_longer_pause_of_the_chat(
@@ -72,17 +25,17 @@ async def test_a_shorter_429_does_not_cut_short_a_longer_pause_of_the_chat(
 ) -> None:
     """Telegram asked the staff chat for 30 s of quiet; a staff alert's own 429 of 5 s does not end it early."""
     with pytest.raises(RetryAfter):
-        await request(limiter, GROUP, Priority.OUTBOX, Answers(RetryAfter(30)))
+        await request(limiter, GROUP, priority=Priority.OUTBOX, callback=Calls(RetryAfter(30)))
     with pytest.raises(RetryAfter):
-        await request(limiter, GROUP, Priority.ALERT, Answers(RetryAfter(5)))
+        await request(limiter, GROUP, priority=Priority.ALERT, callback=Calls(RetryAfter(5)))
     clock.advance(timedelta(seconds=10))
     # Scheduled messages still go back to the outbox for the rest of the longer pause ...
     with pytest.raises(RetryAfter) as raised:
-        await request(limiter, GROUP, Priority.OUTBOX)
+        await request(limiter, GROUP, priority=Priority.OUTBOX)
     assert raised.value.retry_after == timedelta(seconds=20)
     # ... and a reply in that chat waits it out before it is sent.
-    answers = Answers()
-    await request(limiter, GROUP, Priority.REPLY, answers)
+    answers = Calls()
+    await request(limiter, GROUP, priority=Priority.REPLY, callback=answers)
     assert sleep.delays == pytest.approx([20.0]) and answers.count == 1
 
 
@@ -111,8 +64,8 @@ async def test_a_429_is_honoured_when_telegram_reports_its_wait_in_whole_seconds
     delivery = await Sender(RefusingBot(7)).send_text(5, "hello", priority=Priority.OUTBOX)  # type: ignore[arg-type]
     assert delivery == Delivery(Outcome.RETRY, retry_after=7.0, error="429")
     # ... and a reply waits the 7 seconds out, then goes.
-    answers = Answers(RetryAfter(7), {"message_id": 9})
-    assert await request(limiter, 5, Priority.REPLY, answers) == {"message_id": 9}
+    answers = Calls(RetryAfter(7), {"message_id": 9})
+    assert await request(limiter, 5, priority=Priority.REPLY, callback=answers) == {"message_id": 9}
     assert sleep.delays == pytest.approx([7.0]) and answers.count == 2
 
 
@@ -120,14 +73,14 @@ async def test_a_scheduled_message_goes_back_to_the_outbox_for_the_last_second_o
     limiter: PacingRateLimiter, clock: ManualClock, sleep: FakeSleep
 ) -> None:
     with pytest.raises(RetryAfter):
-        await request(limiter, 5, Priority.OUTBOX, Answers(RetryAfter(5)))
+        await request(limiter, 5, priority=Priority.OUTBOX, callback=Calls(RetryAfter(5)))
     clock.advance(timedelta(seconds=4.5))
-    answers = Answers()
+    answers = Calls()
     with pytest.raises(RetryAfter) as raised:
-        await request(limiter, 5, Priority.OUTBOX, answers)
+        await request(limiter, 5, priority=Priority.OUTBOX, callback=answers)
     assert raised.value.retry_after == timedelta(seconds=1) and answers.count == 0
     clock.advance(timedelta(seconds=0.5))
-    await request(limiter, 5, Priority.OUTBOX, answers)
+    await request(limiter, 5, priority=Priority.OUTBOX, callback=answers)
     assert answers.count == 1 and sleep.delays == []
 
 
@@ -138,9 +91,9 @@ async def test_crisis_traffic_never_waits_even_for_a_chat_given_by_name(
     """A chat named "@clinic_staff" has no numeric id to pace by; crisis traffic to it still goes at once, even
     when replies have used up the global budget."""
     for chat in range(1, 40):
-        await request(limiter, chat, Priority.REPLY)
+        await request(limiter, chat, priority=Priority.REPLY)
     before = list(sleep.delays)
-    answers = Answers()
+    answers = Calls()
     await limiter.process_request(
         answers, (), {}, "sendMessage", {"chat_id": "@clinic_staff", "text": "x"}, {"priority": priority}
     )
