@@ -410,11 +410,19 @@ def test_any_text_gives_a_verdict(text: str) -> None:
 @case(chunk="000000:A00:N:T:I1")
 @case(chunk=":Ð'A")
 @case(chunk="Ð:::A:Ð")
+# Junk can spell a crisis of its own: ":I:OÐ" folds to "i od", an overdose in three letters, which rightly
+# outranks the wish to die added after it.
+@case(chunk=":I:OÐ")
 def test_huge_odd_unicode_gives_a_verdict(chunk: str) -> None:
     huge = chunk * (30_000 // len(chunk) + 1)
-    assert isinstance(default_detector().check(huge), Verdict)
+    alone = default_detector().check(huge)
+    assert isinstance(alone, Verdict)
     verdict = default_detector().check(huge + "\n\nI want to die")
-    assert verdict.tier is not None and verdict.matched == "want to die"
+    assert verdict.tier is not None
+    if alone.tier is None:
+        assert verdict.matched == "want to die"
+    else:
+        assert verdict.tier.severity >= alone.tier.severity
 
 
 _WORDS = st.sampled_from(
