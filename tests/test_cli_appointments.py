@@ -40,6 +40,22 @@ def test_add_stores_utc_from_the_patients_zone(cli: CliRunner) -> None:
     assert berlin["starts_at"] == "2026-07-01T07:30:00+00:00" and berlin["location"] == "Room 2"
 
 
+def test_the_list_reads_in_each_patients_own_time_with_their_name(cli: CliRunner) -> None:
+    ana = patient(cli)
+    ben = ok_json(cli, "patients", "add", "--name", "Ben", "--timezone", "Europe/Berlin")["id"]
+    run(cli, "appointments", "add", "--patient", str(ana), "--kind", "infusion", "--at", "2026-03-05T10:00")
+    run(cli, "appointments", "add", "--patient", str(ben), "--kind", "therapy", "--at", "2026-07-01T09:30")
+    first, second = ok_json(cli, "appointments", "list")
+    assert (first["patient_name"], first["timezone"]) == ("Ana", "America/New_York")
+    assert first["starts_at"] == "2026-03-05T15:00:00+00:00" and first["starts_local"] == "2026-03-05T10:00:00-05:00"
+    assert second["patient_name"] == "Ben" and second["starts_local"] == "2026-07-01T09:30:00+02:00"
+    table = cli.invoke(app, ["appointments", "list"], env={"COLUMNS": "160"})  # a wide terminal: no cell wraps
+    assert table.exit_code == 0, table.output
+    assert "Thu 2026-03-05 10:00 EST" in table.stdout and "Wed 2026-07-01 09:30 CEST" in table.stdout
+    assert f"Ana (#{ana})" in table.stdout and f"Ben (#{ben})" in table.stdout
+    assert "15:00" not in table.stdout  # no UTC time where a person reads it
+
+
 def test_six_infusions_in_one_command(cli: CliRunner) -> None:
     pid = patient(cli)
     series = ok_json(

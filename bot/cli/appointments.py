@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -26,12 +27,18 @@ app = typer.Typer(help="Book and manage appointments.", no_args_is_help=True)
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of a table.")]
 
 
-def _row(appointment: Appointment) -> dict[str, Any]:
+async def _row(session: AsyncSession, appointment: Appointment) -> dict[str, Any]:
+    # The session's identity map answers repeated patients: a list costs one lookup per patient, not per row.
+    patient = await session.get_one(Patient, appointment.patient_id)
+    local = appointment.starts_at.astimezone(ZoneInfo(patient.timezone))
     return {
         "id": appointment.id,
         "patient_id": appointment.patient_id,
+        "patient_name": patient.display_name,
         "kind": appointment.kind,
         "starts_at": appointment.starts_at.isoformat(),
+        "timezone": patient.timezone,
+        "starts_local": local.isoformat(),
         "duration_minutes": appointment.duration_minutes,
         "location": appointment.location,
         "notes": appointment.notes,
@@ -87,10 +94,13 @@ def _print(rows: list[dict[str, Any]], as_json: bool, single: bool = False) -> N
     if as_json:
         emit_json(rows[0] if single else rows)
         return
-    table = Table("id", "patient", "kind", "starts (UTC)", "minutes", "location", "status", "confirmed")
+    # Staff read times as the patient lives them; --json keeps UTC beside the local time for scripts.
+    table = Table("id", "patient", "kind", "starts (patient's time)", "minutes", "location", "status", "confirmed")
     for r in rows:
+        local = datetime.fromisoformat(r["starts_local"]).replace(tzinfo=ZoneInfo(r["timezone"]))
         table.add_row(
-            str(r["id"]), str(r["patient_id"]), r["kind"], r["starts_at"], str(r["duration_minutes"]),
+            str(r["id"]), f"{r['patient_name']} (#{r['patient_id']})", r["kind"],
+            local.strftime("%a %Y-%m-%d %H:%M %Z"), str(r["duration_minutes"]),
             r["location"] or "", r["status"], "yes" if r["confirmed_at"] else "",
         )  # fmt: skip
     Console().print(table)
@@ -98,7 +108,7 @@ def _print(rows: list[dict[str, Any]], as_json: bool, single: bool = False) -> N
 
 async def _book(session: AsyncSession, env: Env, now: datetime, **fields: Any) -> dict[str, Any]:
     try:
-        return _row(await service.book(session, config=env.clinic, now=now, **fields))
+        return await _row(session, await service.book(session, config=env.clinic, now=now, **fields))
     except service.BookingError as exc:
         raise UserError(str(exc)) from None
 
@@ -196,7 +206,7 @@ def list_(
             query = query.where(Appointment.starts_at >= datetime.combine(bounds[0], time(0), tzinfo=UTC))
         if bounds[1]:
             query = query.where(Appointment.starts_at < datetime.combine(bounds[1], time.max, tzinfo=UTC))
-        return [_row(a) for a in await session.scalars(query)]
+        return [await _row(session, a) for a in await session.scalars(query)]
 
     _print(with_session(env, work), as_json)
 
@@ -217,10 +227,11 @@ def reschedule(
         try:
             current = await service.get_appointment(session, appointment_id)
             starts_at = _utc(local, await _patient_zone(session, current.patient_id, zone))
-            return _row(
+            return await _row(
+                session,
                 await service.reschedule(
                     session, appointment_id=appointment_id, starts_at=starts_at, config=env.clinic, now=now
-                )
+                ),
             )
         except service.BookingError as exc:
             raise UserError(str(exc)) from None
@@ -236,7 +247,7 @@ def cancel(appointment_id: int, as_json: JsonFlag = False) -> None:
 
     async def work(session: AsyncSession) -> dict[str, Any]:
         try:
-            return _row(await service.cancel(session, appointment_id=appointment_id, now=now))
+            return await _row(session, await service.cancel(session, appointment_id=appointment_id, now=now))
         except service.BookingError as exc:
             raise UserError(str(exc)) from None
 
