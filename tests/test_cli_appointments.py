@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from typer.testing import CliRunner
 
 from bot.cli.main import app
 
 CSV_HEADER = "patient_id,kind,start,timezone,duration_minutes,location,notes\n"
+
+
+@pytest.fixture(autouse=True)
+def booking_ahead() -> Iterator[None]:
+    """The bookings below fall in March and April 2026: the clinic makes them on 1 February."""
+    with time_machine.travel(datetime(2026, 2, 1, 12, tzinfo=UTC), tick=True):
+        yield
 
 
 def run(cli: CliRunner, *args: str) -> object:
@@ -80,6 +90,41 @@ def test_reschedule_and_cancel(cli: CliRunner) -> None:
     moved = ok_json(cli, "appointments", "reschedule", str(booked["id"]), "--at", "2026-03-06T11:00")
     assert moved["starts_at"] == "2026-03-06T16:00:00+00:00"
     assert ok_json(cli, "appointments", "cancel", str(booked["id"]))["status"] == "cancelled"
+
+
+def test_a_booking_in_the_past_or_over_another_asks_for_force(cli: CliRunner) -> None:
+    pid = patient(cli)
+    past = run(cli, "appointments", "add", "--patient", str(pid), "--kind", "infusion", "--at", "2026-01-20T10:00")
+    assert past.exit_code == 1
+    assert "Tue 2026-01-20 10:00 EST is in the past; add --force to book it anyway" in past.output
+    recorded = ok_json(
+        cli, "appointments", "add", "--patient", str(pid), "--kind", "infusion", "--at", "2026-01-20T10:00", "--force"
+    )  # a past infusion recorded for the journal's chart
+    assert recorded["starts_at"] == "2026-01-20T15:00:00+00:00"
+
+    first = ok_json(cli, "appointments", "add", "--patient", str(pid), "--kind", "infusion", "--at", "2026-03-05T10:00")
+    # Infusions last 60 minutes by default: 10:30 falls inside the first, 11:00 begins as it ends.
+    over = run(cli, "appointments", "add", "--patient", str(pid), "--kind", "therapy", "--at", "2026-03-05T10:30")
+    assert (
+        over.exit_code == 1 and f"overlaps appointment {first['id']} (infusion, Thu 2026-03-05 10:00 EST" in over.output
+    )
+    after = ok_json(cli, "appointments", "add", "--patient", str(pid), "--kind", "therapy", "--at", "2026-03-05T11:00")
+    other = ok_json(cli, "patients", "add", "--name", "Ben", "--timezone", "America/New_York")["id"]
+    ok_json(cli, "appointments", "add", "--patient", str(other), "--kind", "infusion", "--at", "2026-03-05T10:00")
+
+    moved = run(cli, "appointments", "reschedule", str(after["id"]), "--at", "2026-03-05T09:30")
+    assert moved.exit_code == 1 and f"overlaps appointment {first['id']}" in moved.output
+    # Moving a booking never overlaps itself, and a cancelled one is no longer in the way.
+    assert ok_json(cli, "appointments", "reschedule", str(after["id"]), "--at", "2026-03-05T11:15")["id"] == after["id"]
+    ok_json(cli, "appointments", "cancel", str(first["id"]))
+    assert ok_json(cli, "appointments", "reschedule", str(after["id"]), "--at", "2026-03-05T10:00")["id"] == after["id"]
+
+    series = run(
+        cli, "appointments", "add-series", "--patient", str(pid), "--kind", "infusion",
+        "--start", "2026-03-04T10:00", "--count", "3", "--every-days", "1",
+    )  # fmt: skip
+    assert series.exit_code == 1 and f"overlaps appointment {after['id']}" in series.output
+    assert len(ok_json(cli, "appointments", "list", "--patient", str(pid))) == 3  # the series booked nothing
 
 
 @pytest.mark.parametrize(

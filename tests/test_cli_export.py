@@ -48,7 +48,9 @@ def test_each_format_is_written_and_described_in_json(cli: CliRunner, tmp_path: 
 def test_a_range_and_appointments_in_it(cli: CliRunner, tmp_path: Path) -> None:
     pid = patient(cli)
     for day in ("2026-03-02", "2026-03-09", "2026-03-16"):
-        ok_json(cli, "appointments", "add", "--patient", str(pid), "--kind", "infusion", "--at", f"{day}T09:00")
+        ok_json(
+            cli, "appointments", "add", "--patient", str(pid), "--kind", "infusion", "--at", f"{day}T09:00", "--force"
+        )
     out = tmp_path / "march.json"
     result = export(cli, "--patient", str(pid), "--format", "json", "--from", "2026-03-03", "--to", "2026-03-09",
                     "--out", str(out))  # fmt: skip

@@ -131,6 +131,47 @@ async def book(
     return appointment
 
 
+@dataclass(frozen=True, slots=True)
+class BookingWarning:
+    """Something a person confirms before the booking is saved: it starts in the past (`other` is None), or it
+    overlaps `other`, the same patient's booking."""
+
+    other: Appointment | None
+
+
+# The longest booking a kind or --duration allows: anything starting earlier has ended before a new one begins.
+_LONGEST = timedelta(minutes=1440)
+
+
+async def booking_warnings(
+    session: AsyncSession,
+    *,
+    patient_id: int,
+    starts_at: datetime,
+    duration_minutes: int,
+    now: datetime,
+    moving: int | None = None,
+) -> list[BookingWarning]:
+    """Past start and overlaps with the patient's other live bookings (`moving`: the booking being moved)."""
+    warnings = [BookingWarning(None)] if starts_at < now else []
+    ends_at = starts_at + timedelta(minutes=duration_minutes)
+    nearby = await session.scalars(
+        select(Appointment)
+        .where(
+            Appointment.patient_id == patient_id,
+            Appointment.status != AppointmentStatus.CANCELLED,
+            Appointment.starts_at > starts_at - _LONGEST,
+            Appointment.starts_at < ends_at,
+        )
+        .order_by(Appointment.starts_at)
+    )
+    return warnings + [
+        BookingWarning(other)
+        for other in nearby
+        if other.id != moving and other.starts_at + timedelta(minutes=other.duration_minutes) > starts_at
+    ]
+
+
 async def get_appointment(session: AsyncSession, appointment_id: int) -> Appointment:
     appointment = await session.get(Appointment, appointment_id)
     if appointment is None:

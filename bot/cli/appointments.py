@@ -106,8 +106,45 @@ def _print(rows: list[dict[str, Any]], as_json: bool, single: bool = False) -> N
     Console().print(table)
 
 
-async def _book(session: AsyncSession, env: Env, now: datetime, **fields: Any) -> dict[str, Any]:
+ForceFlag = Annotated[bool, typer.Option("--force", help="Book even in the past or over the patient's booking.")]
+
+
+async def _refuse_unconfirmed(
+    session: AsyncSession, env: Env, now: datetime, *, force: bool, patient_id: int, kind: str,
+    starts_at: datetime, duration_minutes: int | None, moving: int | None = None,
+) -> None:  # fmt: skip
+    """A booking in the past or over the patient's other booking is a slip more often than a wish: say so."""
+    known = env.clinic.appointments.kinds.get(kind)
+    if force or (duration_minutes is None and known is None):
+        return  # an unknown kind is refused by the booking itself, with the kinds the clinic knows
+    patient = await session.get_one(Patient, patient_id)
+    minutes = duration_minutes or (known.duration_minutes if known else 0)
+    warnings = await service.booking_warnings(
+        session, patient_id=patient_id, starts_at=starts_at, duration_minutes=minutes, now=now, moving=moving
+    )
+    if not warnings:
+        return
+    zone = ZoneInfo(patient.timezone)
+
+    def when(at: datetime) -> str:
+        return at.astimezone(zone).strftime("%a %Y-%m-%d %H:%M %Z")
+
+    lines = [
+        f"{when(starts_at)} is in the past"
+        if w.other is None
+        else f"{when(starts_at)} overlaps appointment {w.other.id} ({w.other.kind}, {when(w.other.starts_at)}, "
+        f"{w.other.duration_minutes} min)"
+        for w in warnings
+    ]
+    raise UserError("; ".join(lines) + "; add --force to book it anyway")
+
+
+async def _book(session: AsyncSession, env: Env, now: datetime, *, force: bool, **fields: Any) -> dict[str, Any]:
     try:
+        await _refuse_unconfirmed(
+            session, env, now, force=force, patient_id=fields["patient_id"], kind=fields["kind"],
+            starts_at=fields["starts_at"], duration_minutes=fields["duration_minutes"],
+        )  # fmt: skip
         return await _row(session, await service.book(session, config=env.clinic, now=now, **fields))
     except service.BookingError as exc:
         raise UserError(str(exc)) from None
@@ -123,6 +160,7 @@ def add(
     location: Annotated[str | None, typer.Option("--location")] = None,
     notes: Annotated[str | None, typer.Option("--notes")] = None,
     as_json: JsonFlag = False,
+    force: ForceFlag = False,
 ) -> None:
     """Book one appointment; reminders are planned at once."""
     env = load_env()
@@ -132,7 +170,7 @@ def add(
     async def work(session: AsyncSession) -> dict[str, Any]:
         starts_at = _utc(local, await _patient_zone(session, patient, zone))
         return await _book(
-            session, env, now, patient_id=patient, kind=kind.lower(), starts_at=starts_at,
+            session, env, now, force=force, patient_id=patient, kind=kind.lower(), starts_at=starts_at,
             duration_minutes=duration, location=location, notes=notes,
         )  # fmt: skip
 
@@ -151,6 +189,7 @@ def add_series(
     duration: Annotated[int | None, typer.Option("--duration", min=5, max=1440)] = None,
     location: Annotated[str | None, typer.Option("--location")] = None,
     as_json: JsonFlag = False,
+    force: ForceFlag = False,
 ) -> None:
     """Book a series (e.g. six infusions) in one go: every N days or on given weekdays."""
     env = load_env()
@@ -174,6 +213,7 @@ def add_series(
                 session,
                 env,
                 now,
+                force=force,
                 patient_id=patient,
                 kind=kind.lower(),
                 starts_at=starts_at,
@@ -217,6 +257,7 @@ def reschedule(
     at: Annotated[str, typer.Option("--at", help="New local start.")],
     timezone: Annotated[str | None, typer.Option("--timezone")] = None,
     as_json: JsonFlag = False,
+    force: ForceFlag = False,
 ) -> None:
     """Move an appointment; reminders still pending are re-planned."""
     env = load_env()
@@ -227,6 +268,10 @@ def reschedule(
         try:
             current = await service.get_appointment(session, appointment_id)
             starts_at = _utc(local, await _patient_zone(session, current.patient_id, zone))
+            await _refuse_unconfirmed(
+                session, env, now, force=force, patient_id=current.patient_id, kind=current.kind,
+                starts_at=starts_at, duration_minutes=current.duration_minutes, moving=current.id,
+            )  # fmt: skip
             return await _row(
                 session,
                 await service.reschedule(
