@@ -263,6 +263,8 @@ EN: dict[str, str | Plural] = {
     "state.reschedule_requested": "asked to reschedule",
     "state.unconfirmed": "not confirmed yet",
     "state.cancelled": "cancelled",
+    "state.attended": "attended",
+    "state.no_show": "did not come",
     # Exports, the mood chart and erasure
     "mood.caption": "Your mood over the last 30 days. Every check-in counts, whatever the number.",
     "mood.empty": (
@@ -381,6 +383,8 @@ EN: dict[str, str | Plural] = {
     "report.state.unconfirmed": "not confirmed",
     "report.state.reschedule_requested": "asked to reschedule",
     "report.state.cancelled": "cancelled",
+    "report.state.attended": "attended",
+    "report.state.no_show": "did not come",
     "report.days": "Day by day, newest first",
     "report.days.none": "Nothing recorded in this period.",
     "report.day.continued": "{day} (continued)",

@@ -321,6 +321,12 @@ class CrisisEvent(Base):
 class AppointmentStatus(enum.StrEnum):
     SCHEDULED = "scheduled"
     CANCELLED = "cancelled"
+    ATTENDED = "attended"  # marked by staff once it has begun
+    NO_SHOW = "no_show"
+
+
+# Bookings that happen or happened: what follow-ups and questionnaire series count.
+STANDING = (AppointmentStatus.SCHEDULED, AppointmentStatus.ATTENDED)
 
 
 class Appointment(Base):

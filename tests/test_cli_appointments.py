@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -125,6 +127,49 @@ def test_a_booking_in_the_past_or_over_another_asks_for_force(cli: CliRunner) ->
     )  # fmt: skip
     assert series.exit_code == 1 and f"overlaps appointment {after['id']}" in series.output
     assert len(ok_json(cli, "appointments", "list", "--patient", str(pid))) == 3  # the series booked nothing
+
+
+def outbox_states(tmp_path: Path, appointment_id: int) -> dict[str, str]:
+    with closing(sqlite3.connect(tmp_path / "cli.db")) as db:
+        rows = db.execute("SELECT idempotency_key, status FROM outbox WHERE idempotency_key LIKE ?", (f"appt:{appointment_id}:%",))
+        return {key.rsplit(":", 1)[1]: status for key, status in rows}
+
+
+def test_marking_attended_or_no_show_once_it_has_begun(cli: CliRunner, tmp_path: Path) -> None:
+    pid = patient(cli)
+    came, missed, later = (
+        ok_json(cli, "appointments", "add", "--patient", str(pid), "--kind", "infusion", "--at", at)["id"]
+        for at in ("2026-03-05T10:00", "2026-03-12T10:00", "2026-04-30T10:00")
+    )
+    assert outbox_states(tmp_path, missed)["followup"] == "pending"
+    with time_machine.travel(datetime(2026, 3, 12, 16, tzinfo=UTC), tick=True):  # 11:00 in New York
+        early = run(cli, "appointments", "mark", str(later), "attended")
+        assert early.exit_code == 1 and f"appointment {later} has not begun yet" in early.output
+        assert ok_json(cli, "appointments", "mark", str(came), "attended")["status"] == "attended"
+        marked = ok_json(cli, "appointments", "mark", str(missed), "no-show")
+        assert marked["status"] == "no_show" and marked["starts_local"] == "2026-03-12T10:00:00-04:00"
+        assert outbox_states(tmp_path, missed)["followup"] == "cancelled"  # no "how was your infusion?"
+        ok_json(cli, "appointments", "cancel", str(later))
+        refused = run(cli, "appointments", "mark", str(later), "no-show")
+        assert refused.exit_code == 1 and "is cancelled" in refused.output
+        wrong = run(cli, "appointments", "mark", str(came), "maybe")
+        assert wrong.exit_code != 0 and "Traceback" not in wrong.output
+        table = cli.invoke(app, ["appointments", "list"], env={"COLUMNS": "160"})
+        assert "attended" in table.stdout and "no_show" in table.stdout
+
+        out = tmp_path / "journal.json"
+        exported = run(cli, "export", "--patient", str(pid), "--format", "json", "--out", str(out))
+        assert exported.exit_code == 0, exported.output
+        states = {a["id"]: a["state"] for a in json.loads(out.read_text())["appointments"]}
+        assert (states[came], states[missed], states[later]) == ("attended", "no_show", "cancelled")
+        fhir = tmp_path / "journal.fhir.json"
+        assert run(cli, "export", "--patient", str(pid), "--format", "fhir", "--out", str(fhir)).exit_code == 0
+        statuses = sorted(
+            e["resource"]["status"]
+            for e in json.loads(fhir.read_text())["entry"]
+            if e["resource"]["resourceType"] == "Appointment"
+        )
+        assert statuses == ["cancelled", "fulfilled", "noshow"]
 
 
 @pytest.mark.parametrize(

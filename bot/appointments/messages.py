@@ -16,7 +16,7 @@ from bot.clinic import ClinicConfig
 from bot.i18n.dates import local_day_and_time
 from bot.outbox.dispatcher import Prepared, Skip
 from bot.texts import t
-from storage.models import Appointment, AppointmentStatus, OutboxMessage, Patient, PatientStatus
+from storage.models import STANDING, Appointment, AppointmentStatus, OutboxMessage, Patient, PatientStatus
 
 FOLLOWUP = "followup"
 
@@ -81,8 +81,9 @@ def effects_keyboard(checkin_id: int, selected: list[str] | None, language: str)
 async def _patient_and_appointment(session: AsyncSession, row: OutboxMessage) -> tuple[Patient, Appointment] | Skip:
     appointment = await session.get(Appointment, row.payload.get("appointment_id"))
     patient = await session.get(Patient, row.patient_id)
-    if appointment is None or appointment.status is not AppointmentStatus.SCHEDULED:
-        return Skip("appointment cancelled")
+    if appointment is None or appointment.status not in STANDING:
+        missed = appointment is not None and appointment.status is AppointmentStatus.NO_SHOW
+        return Skip("appointment missed" if missed else "appointment cancelled")
     if patient is None or patient.telegram_chat_id is None or patient.status is PatientStatus.DEACTIVATED:
         return Skip("patient not reachable")
     if patient.unreachable_since is not None:

@@ -23,9 +23,9 @@ FOLLOWUP_KIND = "followup"
 
 
 def appointment_state(appointment: Appointment) -> str:
-    """confirmed, reschedule_requested, unconfirmed or cancelled."""
-    if appointment.status is AppointmentStatus.CANCELLED:
-        return "cancelled"
+    """confirmed, reschedule_requested, unconfirmed, cancelled, attended or no_show."""
+    if appointment.status is not AppointmentStatus.SCHEDULED:
+        return appointment.status.value
     if appointment.reschedule_requested_at is not None:
         return "reschedule_requested"
     return "confirmed" if appointment.confirmed_at is not None else "unconfirmed"
@@ -194,6 +194,26 @@ async def reschedule(
     return appointment
 
 
+async def mark_outcome(
+    session: AsyncSession, *, appointment_id: int, outcome: AppointmentStatus, now: datetime
+) -> Appointment:
+    """Attended or no-show, once the booking has begun; a missed one's follow-up is withdrawn and its infusion
+    no longer counts towards questionnaires. Marking again corrects the mark."""
+    if outcome not in (AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW):
+        raise BookingError(f"an appointment is marked attended or no_show, not {outcome.value}")
+    appointment = await get_appointment(session, appointment_id)
+    if appointment.status is AppointmentStatus.CANCELLED:
+        raise BookingError(f"appointment {appointment_id} is cancelled")
+    if appointment.starts_at > now:
+        raise BookingError(f"appointment {appointment_id} has not begun yet")
+    appointment.status = outcome
+    appointment.updated_at = now
+    if outcome is AppointmentStatus.NO_SHOW:
+        await outbox.cancel_keys(session, prefix=f"appt:{appointment.id}:", reason="did not come")
+    await plan_again(session, [appointment.patient_id])
+    return appointment
+
+
 async def cancel(session: AsyncSession, *, appointment_id: int, now: datetime) -> Appointment:
     appointment = await get_appointment(session, appointment_id)
     appointment.status = AppointmentStatus.CANCELLED
@@ -268,8 +288,8 @@ async def _apply(
         current.location,
         current.notes,
     )
-    if wanted == have and current.status is AppointmentStatus.SCHEDULED:
-        return "unchanged"
+    if wanted == have and current.status is not AppointmentStatus.CANCELLED:
+        return "unchanged"  # an attended or missed mark stays: the file knows nothing of it
     if current.starts_at != row.starts_at:
         current.confirmed_at = None
     await plan_again(session, {current.patient_id, row.patient_id})

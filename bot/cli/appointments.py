@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections import Counter
 from datetime import UTC, datetime, time
 from pathlib import Path
@@ -21,7 +22,7 @@ from bot.appointments.schedule import LocalTimeError, parse_weekdays, series_sta
 from bot.cli.common import Env, UserError, date_option, emit_json, fail, load_env, with_session
 from bot.clock import SystemClock
 from bot.timeparse import parse_timezone
-from storage.models import Appointment, Patient
+from storage.models import Appointment, AppointmentStatus, Patient
 
 app = typer.Typer(help="Book and manage appointments.", no_args_is_help=True)
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of a table.")]
@@ -295,6 +296,32 @@ def cancel(appointment_id: int, as_json: JsonFlag = False) -> None:
             return await _row(session, await service.cancel(session, appointment_id=appointment_id, now=now))
         except service.BookingError as exc:
             raise UserError(str(exc)) from None
+
+    _print([with_session(env, work)], as_json, single=True)
+
+
+class Mark(enum.StrEnum):
+    ATTENDED = "attended"
+    NO_SHOW = "no-show"
+
+
+@app.command("mark")
+def mark(
+    appointment_id: int,
+    outcome: Annotated[Mark, typer.Argument(help="attended or no-show, once the appointment has begun.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Record whether the patient came; a no-show's follow-up message is withdrawn."""
+    env = load_env()
+    now = SystemClock().now()
+    status = AppointmentStatus.ATTENDED if outcome is Mark.ATTENDED else AppointmentStatus.NO_SHOW
+
+    async def work(session: AsyncSession) -> dict[str, Any]:
+        try:
+            marked = await service.mark_outcome(session, appointment_id=appointment_id, outcome=status, now=now)
+        except service.BookingError as exc:
+            raise UserError(str(exc)) from None
+        return await _row(session, marked)
 
     _print([with_session(env, work)], as_json, single=True)
 

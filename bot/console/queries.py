@@ -156,7 +156,7 @@ async def today(session: AsyncSession, *, config: ClinicConfig, now: datetime, l
     page.silent = await silent_patients(session, now=now)
     zone = ZoneInfo(config.clinic.timezone)
     day_start = datetime.combine(now.astimezone(zone).date(), datetime.min.time(), zone)
-    scheduled = _appointment_query().where(Appointment.status == AppointmentStatus.SCHEDULED)
+    scheduled = _appointment_query().where(Appointment.status != AppointmentStatus.CANCELLED)
     page.appointments = await _appointments(
         session,
         config,

@@ -26,7 +26,6 @@ from bot.texts import EN, t
 
 FOLLOWUP = "followup"
 INFUSION = "infusion"
-CANCELLED = "cancelled"
 
 MOOD_COLOUR = "#3f7f9f"
 AVERAGE_COLOUR = "#1f4d66"
@@ -102,7 +101,7 @@ def mood_series(data: ExportData, first: date, last: date) -> MoodSeries:
         {
             day
             for a in data.appointments
-            if a.kind == INFUSION and a.state != CANCELLED and first <= (day := data.local(a.starts_at).date()) <= last
+            if a.kind == INFUSION and a.took_place and first <= (day := data.local(a.starts_at).date()) <= last
         }
     )
     crises = sorted({day for c in data.crises if first <= (day := data.local(c.detected_at).date()) <= last})

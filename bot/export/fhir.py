@@ -21,6 +21,8 @@ CODES = "urn:moodbot:codes"
 PATIENT_IDS = "urn:moodbot:patient"
 LOINC = "http://loinc.org"
 CATEGORIES = "http://terminology.hl7.org/CodeSystem/observation-category"
+# FHIR Appointment.status for our states; the rest are "booked".
+_FHIR_STATUS = {"cancelled": "cancelled", "attended": "fulfilled", "no_show": "noshow"}
 _NAMESPACE = uuid.UUID("6c1f3a52-36f5-4b0e-9a53-2d1c0f0e7a11")
 
 _LOCAL = {
@@ -199,7 +201,7 @@ def bundle(data: ExportData) -> dict[str, Any]:
             a.id,
             {
                 "resourceType": "Appointment",
-                "status": "cancelled" if a.state == "cancelled" else "booked",
+                "status": _FHIR_STATUS.get(a.state, "booked"),
                 "serviceType": [{"coding": [{"system": CODES, "code": a.kind}], "text": a.label}],
                 "description": a.label + (f", {a.location}" if a.location else ""),
                 "start": data.local_iso(a.starts_at),
@@ -210,7 +212,7 @@ def bundle(data: ExportData) -> dict[str, Any]:
                     {
                         "actor": {"reference": subject},
                         "required": "required",
-                        "status": "accepted" if a.state == "confirmed" else "needs-action",
+                        "status": "accepted" if a.state in ("confirmed", "attended") else "needs-action",
                     }
                 ],
             },

@@ -51,7 +51,7 @@ class JournalRecord:
 
 @dataclass(frozen=True, slots=True)
 class AppointmentRecord:
-    """`state`: confirmed, reschedule_requested, unconfirmed or cancelled."""
+    """`state`: confirmed, reschedule_requested, unconfirmed, cancelled, attended or no_show."""
 
     id: int
     kind: str
@@ -63,6 +63,11 @@ class AppointmentRecord:
     state: str
     confirmed_at: datetime | None
     reschedule_requested_at: datetime | None
+
+    @property
+    def took_place(self) -> bool:
+        """Neither cancelled nor missed: an infusion that counts on the chart."""
+        return self.state not in ("cancelled", "no_show")
 
 
 @dataclass(frozen=True, slots=True)

@@ -657,7 +657,7 @@ def _day_blocks(layout: _Layout, data: ExportData) -> list[Flowable]:
         # Coming appointments are in the table above; the day-by-day part tells what happened.
         if day <= today:
             add(day, appointment.starts_at, _appointment_lines(layout, appointment))
-            if appointment.kind == INFUSION and appointment.state != "cancelled":
+            if appointment.kind == INFUSION and appointment.took_place:
                 infusion_days.add(day)
 
     blocks: list[Flowable] = [layout.heading(layout.t("report.days"))]

@@ -18,8 +18,8 @@ from bot.questionnaires.instruments import Instrument, instruments
 from bot.questionnaires.schedule import Booking, infusion_series, questionnaire_key, questionnaires_to_plan
 from storage import outbox
 from storage.models import (
+    STANDING,
     Appointment,
-    AppointmentStatus,
     OutboxMessage,
     OutboxStatus,
     Patient,
@@ -220,7 +220,7 @@ async def plan_questionnaires(
         select(Appointment.patient_id, Appointment.id, Appointment.starts_at).where(
             Appointment.patient_id.in_([p.id for p in patients]),
             Appointment.kind.in_(section.series_kinds),
-            Appointment.status == AppointmentStatus.SCHEDULED,
+            Appointment.status.in_(STANDING),
         )
     )
     for patient_id, appointment_id, starts_at in found:
