@@ -20,6 +20,7 @@ from rich.markup import escape
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from telegram import Bot
 from typer.core import TyperGroup
 
 from bot.clinic import ClinicConfig, load_clinic_config
@@ -211,3 +212,16 @@ def date_option(value: str | None, option: str) -> date | None:
         return date.fromisoformat(value.strip())
     except ValueError:
         raise typer.BadParameter(f"not a date: {value!r}; use YYYY-MM-DD", param_hint=option) from None
+
+
+def api_bot(settings: Settings) -> Bot:
+    """The Bot API client the running bot would use (token and address from the settings); the caller checks
+    that a token is set."""
+    from bot.app import file_url_for  # the bot's application, loaded only by the commands that talk to Telegram
+
+    assert settings.telegram_bot_token is not None
+    return Bot(
+        settings.telegram_bot_token.get_secret_value(),
+        base_url=settings.telegram_api_base_url,
+        base_file_url=file_url_for(settings.telegram_api_base_url),
+    )

@@ -17,10 +17,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot
 from telegram.error import TelegramError
 
-from bot.cli.common import describe_database
+from bot.cli.common import api_bot, describe_database
 from bot.clinic import ClinicConfig, load_clinic_config
 from bot.errors import ConfigError
 from bot.safety.alert_chats import ChatState, alerts_reach_someone, check_alert_chats
@@ -132,17 +131,10 @@ async def _key(settings: Settings, key: str | None, session: AsyncSession) -> Ch
 
 
 async def _alert_chats(settings: Settings, clinic: ClinicConfig) -> list[Check]:
-    from bot.app import file_url_for
-
     if settings.telegram_bot_token is None:
         return [Check("staff chats", WARN, "not checked: TELEGRAM_BOT_TOKEN is not set")]
-    bot = Bot(
-        settings.telegram_bot_token.get_secret_value(),
-        base_url=settings.telegram_api_base_url,
-        base_file_url=file_url_for(settings.telegram_api_base_url),
-    )
     try:
-        async with bot:
+        async with api_bot(settings) as bot:
             found = await check_alert_chats(bot, clinic)
     except TelegramError as exc:
         return [Check("staff chats", FAIL, f"cannot reach the Bot API: {type(exc).__name__}")]

@@ -10,14 +10,16 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from telegram.error import TelegramError
 
-from bot.cli.common import Env, UserError, emit_json, load_env, with_session
+from bot.cli.common import Env, UserError, api_bot, emit_json, load_env, with_session
 from bot.clock import SystemClock
 from bot.enrollment.service import create_patient, issue_invite
 from bot.i18n.catalogue import LANGUAGES, supported
 from bot.timeparse import parse_time, parse_timezone
 from storage import outbox
 from storage.models import CheckIn, Invite, JournalEntry, Meta, Patient, PatientStatus
+from storage.upsert import upsert
 
 app = typer.Typer(help="Enrol and manage patients.", no_args_is_help=True)
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of a table.")]
@@ -40,9 +42,19 @@ def _profile(patient: Patient) -> dict[str, Any]:
 
 
 async def _bot_username(session: AsyncSession, env: Env) -> str | None:
+    """TELEGRAM_BOT_USERNAME, else what the bot recorded when it last ran, else Telegram's getMe (recorded)."""
     if env.settings.telegram_bot_username:
         return env.settings.telegram_bot_username.lstrip("@")
-    return await session.scalar(select(Meta.value).where(Meta.key == "bot_username"))
+    known = await session.scalar(select(Meta.value).where(Meta.key == "bot_username"))
+    if known is not None or env.settings.telegram_bot_token is None:
+        return known
+    try:
+        async with api_bot(env.settings) as bot:  # initialising asks getMe
+            asked = bot.username
+    except TelegramError:
+        return None  # offline or a wrong token: the invite is still made, with a note on the link
+    await upsert(session, Meta, {"key": "bot_username", "value": asked}, key=["key"])
+    return asked
 
 
 async def _invite_fields(session: AsyncSession, env: Env, patient: Patient, now: datetime) -> dict[str, Any]:
