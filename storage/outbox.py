@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, text, update
+from sqlalchemy import delete, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Meta, OutboxMessage, OutboxStatus
@@ -228,6 +228,17 @@ async def cancel_pending(
         query = query.where(OutboxMessage.kind.in_(list(kinds)))
     result = await session.execute(query.values(status=OutboxStatus.CANCELLED, last_error=reason))
     return result.rowcount or 0  # type: ignore[attr-defined]
+
+
+async def forget_cancelled(session: AsyncSession, *, patient_id: int, reason: str) -> None:
+    """Rows withdrawn for `reason` are forgotten, so that their keys can be planned again (a reactivation)."""
+    await session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.patient_id == patient_id,
+            OutboxMessage.status == OutboxStatus.CANCELLED,
+            OutboxMessage.last_error == reason,
+        )
+    )
 
 
 async def delete_pending(session: AsyncSession, *, patient_id: int, kind: str) -> None:

@@ -131,7 +131,9 @@ def test_a_booking_in_the_past_or_over_another_asks_for_force(cli: CliRunner) ->
 
 def outbox_states(tmp_path: Path, appointment_id: int) -> dict[str, str]:
     with closing(sqlite3.connect(tmp_path / "cli.db")) as db:
-        rows = db.execute("SELECT idempotency_key, status FROM outbox WHERE idempotency_key LIKE ?", (f"appt:{appointment_id}:%",))
+        rows = db.execute(
+            "SELECT idempotency_key, status FROM outbox WHERE idempotency_key LIKE ?", (f"appt:{appointment_id}:%",)
+        )
         return {key.rsplit(":", 1)[1]: status for key, status in rows}
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Annotated, Any
 
 import typer
@@ -12,10 +12,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.error import TelegramError
 
-from bot.cli.common import Env, UserError, api_bot, emit_json, load_env, with_session
+from bot.appointments.service import replan_patient
+from bot.checkin.service import replan_for
+from bot.cli.common import Env, UserError, api_bot, emit_json, fail, load_env, with_session
 from bot.clock import SystemClock
 from bot.enrollment.service import create_patient, issue_invite
 from bot.i18n.catalogue import LANGUAGES, supported
+from bot.reachability import reachable_again
 from bot.timeparse import parse_time, parse_timezone
 from storage import outbox
 from storage.models import CheckIn, Invite, JournalEntry, Meta, Patient, PatientStatus
@@ -23,6 +26,10 @@ from storage.upsert import upsert
 
 app = typer.Typer(help="Enrol and manage patients.", no_args_is_help=True)
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of a table.")]
+
+
+# Why a deactivated patient's planned messages were withdrawn: a reactivation plans those keys again.
+DEACTIVATED = "patient deactivated"
 
 
 def _profile(patient: Patient) -> dict[str, Any]:
@@ -84,6 +91,36 @@ def _zone_or_fail(value: str) -> str:
     return zone
 
 
+def _name_or_fail(value: str) -> str:
+    name = value.strip()
+    if not name or len(name) > 120:
+        raise typer.BadParameter("give a name of 1 to 120 characters", param_hint="--name")
+    return name
+
+
+def _time_or_fail(value: str) -> time:
+    parsed = parse_time(value)
+    if parsed is None:
+        raise typer.BadParameter(f"not a time of day: {value!r}; use HH:MM such as 20:00", param_hint="--checkin-time")
+    return parsed
+
+
+def _country_or_fail(value: str) -> str:
+    code = value.upper()
+    if len(code) != 2 or not code.isalpha():
+        raise typer.BadParameter(f"not a two-letter country code: {value!r}", param_hint="--country")
+    return code
+
+
+def _language_or_fail(value: str) -> str:
+    lang = supported(value)
+    if lang is None:
+        raise typer.BadParameter(
+            f"not a language the bot speaks: {value!r}; use one of {', '.join(LANGUAGES)}", param_hint="--language"
+        )
+    return lang
+
+
 def _print_invite(result: dict[str, Any]) -> None:
     console = Console()
     console.print(f"Patient #{result['id']} {result['name']}", highlight=False)
@@ -110,26 +147,11 @@ def add(
 ) -> None:
     """Create a patient and print their invite link."""
     env = load_env()
-    name = name.strip()
-    if not name or len(name) > 120:
-        raise typer.BadParameter("give a name of 1 to 120 characters", param_hint="--name")
+    name = _name_or_fail(name)
     zone = _zone_or_fail(timezone) if timezone else env.clinic.clinic.timezone
-    at = env.clinic.clinic.checkin_time
-    if checkin_time is not None:
-        parsed = parse_time(checkin_time)
-        if parsed is None:
-            raise typer.BadParameter(
-                f"not a time of day: {checkin_time!r}; use HH:MM such as 20:00", param_hint="--checkin-time"
-            )
-        at = parsed
-    code = (country or env.clinic.clinic.country).upper()
-    if len(code) != 2 or not code.isalpha():
-        raise typer.BadParameter(f"not a two-letter country code: {country!r}", param_hint="--country")
-    lang = supported(language) if language is not None else env.clinic.clinic.language
-    if lang is None:
-        raise typer.BadParameter(
-            f"not a language the bot speaks: {language!r}; use one of {', '.join(LANGUAGES)}", param_hint="--language"
-        )
+    at = _time_or_fail(checkin_time) if checkin_time is not None else env.clinic.clinic.checkin_time
+    code = _country_or_fail(country or env.clinic.clinic.country)
+    lang = _language_or_fail(language) if language is not None else env.clinic.clinic.language
     now = SystemClock().now()
 
     async def work(session: AsyncSession) -> dict[str, Any]:
@@ -238,7 +260,7 @@ def deactivate(patient_id: int, as_json: JsonFlag = False) -> None:
         patient = await _get_patient(session, patient_id)
         patient.status = PatientStatus.DEACTIVATED
         patient.paused_until = None
-        await outbox.cancel_pending(session, patient_id=patient.id, reason="patient deactivated")
+        await outbox.cancel_pending(session, patient_id=patient.id, reason=DEACTIVATED)
         for open_invite in await session.scalars(
             select(Invite).where(Invite.patient_id == patient.id, Invite.used_at.is_(None), Invite.revoked_at.is_(None))
         ):
@@ -250,3 +272,77 @@ def deactivate(patient_id: int, as_json: JsonFlag = False) -> None:
         emit_json(result)
     else:
         Console().print(f"Patient #{result['id']} {result['name']} is deactivated.", highlight=False)
+
+
+@app.command("edit")
+def edit(
+    patient_id: int,
+    name: Annotated[str | None, typer.Option("--name")] = None,
+    timezone: Annotated[str | None, typer.Option("--timezone", help="IANA zone or city.")] = None,
+    checkin_time: Annotated[str | None, typer.Option("--checkin-time", help="HH:MM.")] = None,
+    country: Annotated[str | None, typer.Option("--country", help="ISO country code for hotlines.")] = None,
+    language: Annotated[str | None, typer.Option("--language", help="en, es, de or fr.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Correct a patient's name, time zone, check-in time, country or language; their messages follow at once."""
+    env = load_env()
+    if all(value is None for value in (name, timezone, checkin_time, country, language)):
+        fail("nothing to change: give --name, --timezone, --checkin-time, --country or --language")
+    new_name = _name_or_fail(name) if name is not None else None
+    zone = _zone_or_fail(timezone) if timezone is not None else None
+    at = _time_or_fail(checkin_time) if checkin_time is not None else None
+    code = _country_or_fail(country) if country is not None else None
+    lang = _language_or_fail(language) if language is not None else None
+    now = SystemClock().now()
+
+    async def work(session: AsyncSession) -> dict[str, Any]:
+        patient = await _get_patient(session, patient_id)
+        patient.display_name = new_name or patient.display_name
+        patient.country = code or patient.country
+        if lang is not None:
+            patient.language, patient.language_chosen = lang, True
+        times_move = (zone, at) != (None, None)
+        patient.timezone = zone or patient.timezone
+        patient.checkin_time = at or patient.checkin_time
+        if times_move and patient.status is PatientStatus.ACTIVE:
+            # Check-ins, and reminders kept out of the patient's night, are planned again in the new local time.
+            await replan_for(session, patient=patient, now=now, grace=_grace(env))
+            await replan_patient(session, patient_id=patient.id, config=env.clinic, now=now)
+        return _profile(patient)
+
+    result = with_session(env, work)
+    if as_json:
+        emit_json(result)
+    else:
+        Console().print(f"Patient #{result['id']} {result['name']} is updated.", highlight=False)
+
+
+@app.command("reactivate")
+def reactivate(patient_id: int, as_json: JsonFlag = False) -> None:
+    """Start messages again for a deactivated patient; one who never joined needs a fresh invite."""
+    env = load_env()
+    now = SystemClock().now()
+
+    async def work(session: AsyncSession) -> dict[str, Any]:
+        patient = await _get_patient(session, patient_id)
+        if patient.status is not PatientStatus.DEACTIVATED:
+            raise UserError(f"patient {patient_id} is not deactivated (status: {patient.status.value})")
+        if patient.telegram_user_id is None:
+            patient.status = PatientStatus.INVITED
+        else:
+            patient.status = PatientStatus.ACTIVE
+            await outbox.forget_cancelled(session, patient_id=patient.id, reason=DEACTIVATED)
+            await reachable_again(session, patient=patient, config=env.clinic, now=now, grace=_grace(env))
+        return _profile(patient)
+
+    result = with_session(env, work)
+    if as_json:
+        emit_json(result)
+        return
+    Console().print(f"Patient #{result['id']} {result['name']} is {result['status']} again.", highlight=False)
+    if result["status"] == PatientStatus.INVITED:
+        Console().print(f"They have not joined yet: moodbot patients invite {result['id']}", highlight=False)
+
+
+def _grace(env: Env) -> timedelta:
+    return timedelta(hours=env.clinic.clinic.checkin_grace_hours)

@@ -137,6 +137,76 @@ def test_patients_deactivate(cli: CliRunner) -> None:
     assert f"patient {ana['id']} is deactivated" in message
 
 
+def link(db: Path, patient_id: int) -> None:
+    """As if the patient had opened their invite: linked to a chat and active."""
+    with sqlite3.connect(db) as connection:
+        connection.execute(
+            "UPDATE patients SET telegram_user_id = ?, telegram_chat_id = ?, status = 'active' WHERE id = ?",
+            (9000 + patient_id, 9000 + patient_id, patient_id),
+        )
+
+
+def pending_checkins(db: Path, patient_id: int) -> list[str]:
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute(
+            "SELECT due_at FROM outbox WHERE patient_id = ? AND kind = 'checkin' AND status = 'pending' "
+            "ORDER BY due_at",
+            (patient_id,),
+        )
+        return [row[0] for row in rows]
+
+
+def test_patients_edit_corrects_the_profile_and_moves_the_checkins(cli: CliRunner, db: Path) -> None:
+    ana = add_ana(cli)
+    link(db, ana["id"])
+    moved = ok_json(cli, "patients", "edit", str(ana["id"]), "--timezone", "Europe/Berlin", "--checkin-time", "08:15")
+    assert (moved["timezone"], moved["checkin_time"], moved["status"]) == ("Europe/Berlin", "08:15", "active")
+    due = pending_checkins(db, ana["id"])
+    assert due, "the check-ins are planned again at once"
+    assert all(str(at)[11:16] in ("07:15", "06:15") for at in due)  # 08:15 in Berlin, in UTC (winter or summer)
+    renamed = ok_json(
+        cli, "patients", "edit", str(ana["id"]), "--name", " Ana María ", "--language", "es", "--country", "mx"
+    )
+    assert (renamed["name"], renamed["language"], renamed["country"]) == ("Ana María", "es", "MX")
+    assert pending_checkins(db, ana["id"]) == due  # nothing about time changed
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ((), "nothing to change"),
+        (("--timezone", "Mars/Base"), "unknown time zone 'Mars/Base'"),
+        (("--checkin-time", "soon"), "not a time of day: 'soon'"),
+        (("--country", "USA"), "not a two-letter country code: 'USA'"),
+        (("--language", "tlh"), "not a language the bot speaks: 'tlh'"),
+        (("--name", "  "), "give a name of 1 to 120 characters"),
+    ],
+)
+def test_patients_edit_refuses_bad_values(cli: CliRunner, args: tuple[str, ...], expected: str) -> None:
+    ana = add_ana(cli)
+    assert expected in refused(cli, "patients", "edit", str(ana["id"]), *args, "--json", code=1 if not args else 2)
+    assert ok_json(cli, "patients", "show", str(ana["id"]))["timezone"] == ana["timezone"]
+
+
+def test_patients_reactivate(cli: CliRunner, db: Path) -> None:
+    ana, ben = add_ana(cli), ok_json(cli, "patients", "add", "--name", "Ben")
+    link(db, ana["id"])
+    ok_json(cli, "patients", "edit", str(ana["id"]), "--checkin-time", "20:00")
+    assert pending_checkins(db, ana["id"])
+    assert "is not deactivated (status: active)" in refused(cli, "patients", "reactivate", str(ana["id"]), code=1)
+    for who in (ana, ben):
+        ok_json(cli, "patients", "deactivate", str(who["id"]))
+    assert pending_checkins(db, ana["id"]) == []
+    back = ok_json(cli, "patients", "reactivate", str(ana["id"]))
+    assert back["status"] == "active" and pending_checkins(db, ana["id"])
+    # Ben never joined: he is invited again, and needs a fresh code (the old one was revoked).
+    assert ok_json(cli, "patients", "reactivate", str(ben["id"]))["status"] == "invited"
+    said = invoke(cli, "patients", "reactivate", str(ben["id"]))
+    assert said.exit_code == 1  # already reactivated
+    fresh = ok_json(cli, "patients", "invite", str(ben["id"]))
+    assert CODE.match(fresh["invite_code"])
+
+
 def test_staff_add_and_list(cli: CliRunner) -> None:
     member = ok_json(cli, "staff", "add", "--telegram-id", "42", "--name", "X", "--role", "admin")
     assert (member["telegram_id"], member["name"], member["role"]) == (42, "X", "admin")
@@ -180,7 +250,7 @@ def test_patients_add_refuses_a_bad_name(cli: CliRunner, name: str) -> None:
     assert "give a name of 1 to 120 characters" in refused(cli, "patients", "add", "--name", name, "--json")
 
 
-@pytest.mark.parametrize("command", ["show", "invite", "deactivate"])
+@pytest.mark.parametrize("command", ["show", "invite", "deactivate", "reactivate"])
 def test_an_unknown_patient_id(cli: CliRunner, command: str) -> None:
     message = refused(cli, "patients", command, "999", "--json", code=1)
     assert message == "error: no patient with id 999 (see: moodbot patients list)"
