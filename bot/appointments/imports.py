@@ -176,7 +176,7 @@ def parse_csv(
     text = text.removeprefix("\ufeff")
     if not text.strip():
         return [], [RowError(1, "empty file")]
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     header_line, line = 1, 1
     try:
         header: list[str] = []
@@ -219,6 +219,12 @@ def parse_csv(
         first_seen[row.uid] = start_line
         rows.append(row)
     return rows, errors
+
+
+def _delimiter(text: str) -> str:
+    """Excel writes `;` where the decimal mark is a comma (most of Europe): the header line tells which."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return ";" if first.count(";") > first.count(",") else ","
 
 
 def _header_problems(header: list[str]) -> list[str]:
@@ -451,5 +457,9 @@ def parse_file(
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return [], [RowError(1, "not UTF-8 text")]
+        # Excel on Windows saves "CSV (semicolon)" in Windows-1252, the code page of Western Europe and the Americas.
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            return [], [RowError(1, "neither UTF-8 nor Windows-1252 text")]
     return parse_csv(text, **options)

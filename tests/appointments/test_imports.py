@@ -370,9 +370,29 @@ def test_parse_file_picks_the_parser_by_suffix(tmp_path: Path) -> None:
     other.write_bytes(b"PK")
     rows, [error] = parse_file(other, **OPTIONS)
     assert rows == [] and error.line == 0 and ".xlsx" in error.reason
-    latin = tmp_path / "latin.csv"
-    latin.write_bytes((HEADER + "1,therapy,2026-03-05T10:00,,,,Caf\xe9\n").encode("latin-1"))
-    assert parse_file(latin, **OPTIONS) == ([], [RowError(1, "not UTF-8 text")])
+    windows = tmp_path / "windows.csv"
+    windows.write_bytes((HEADER + "1,therapy,2026-03-05T10:00,,,,Café – 2€\n").encode("cp1252"))
+    assert parse_file(windows, **OPTIONS)[0][0].notes == "Café – 2€"
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"\x81\x8d\x8f\x90\x9d")  # undefined in Windows-1252 and not UTF-8
+    assert parse_file(binary, **OPTIONS) == ([], [RowError(1, "neither UTF-8 nor Windows-1252 text")])
+
+
+def test_a_semicolon_csv_from_a_european_excel_with_a_bom(tmp_path: Path) -> None:
+    sheet = tmp_path / "Termine.csv"
+    body = HEADER.replace(",", ";") + "7;infusion;2026-03-05 10:00;;;Raum 1;nüchtern kommen\r\n"
+    sheet.write_bytes(b"\xef\xbb\xbf" + body.encode())
+    [row], errors = parse_file(sheet, **OPTIONS)
+    assert errors == [] and (row.patient_id, row.starts_at, row.location, row.notes) == (
+        7, utc(2026, 3, 5, 9, 0), "Raum 1", "nüchtern kommen",
+    )  # fmt: skip
+    # A comma inside a cell of a semicolon file is text, not a separator.
+    [row], errors = csv_rows("7;therapy;2026-03-05T10:00;;;Room 1, 2nd floor;\n", HEADER.replace(",", ";"))
+    assert errors == [] and row.location == "Room 1, 2nd floor"
+    # Every bad row is reported in the same pass, as in a comma file.
+    bad = "7;massage;2026-03-05T10:00;;;;\nx;therapy;2026-03-05T10:00;;;;\n"
+    rows, errors = csv_rows(bad, HEADER.replace(",", ";"))
+    assert rows == [] and [e.line for e in errors] == [2, 3]
 
 
 # --- any input ----------------------------------------------------------------------------------------------
