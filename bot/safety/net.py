@@ -81,6 +81,8 @@ def _words_for_model(text: str) -> str | None:
     The rules read everything."""
     if text.startswith("/"):
         text = text.partition(" ")[2]
+        if len(text.split()) < MIN_WORDS:  # "/start aB3-x_9": an invite code splits into letter runs, not words
+            return None
     if len(text) > MODEL_HEAD + MODEL_TAIL:
         text = text[:MODEL_HEAD] + "\n" + text[-MODEL_TAIL:]
     return text if len(normalise(text).split()) >= MIN_WORDS else None

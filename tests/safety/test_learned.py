@@ -74,10 +74,11 @@ def test_a_rebuild_predicts_exactly_what_the_packaged_model_predicts(tmp_path: P
     texts = [e.text for e in load()[::7]]
     signals = [default_detector().check(text).signals for text in texts]
     # lbfgs stops within its tolerance (1e-4), and where it stops moves with the order in which the CPU's BLAS kernels
-    # add: probabilities agree to 1e-3 across machines, and every label is the same.
+    # add (and with their thread count): probabilities have differed by up to 1.3e-3 between machines, so they are
+    # held to 3e-3, and every label is the same.
     for ours, theirs in zip(rebuilt.predict_many(texts, signals), packaged.predict_many(texts, signals), strict=True):
         assert (ours.label, ours.tier) == (theirs.label, theirs.tier)
-        assert ours.probabilities == pytest.approx(theirs.probabilities, abs=1e-3)
+        assert ours.probabilities == pytest.approx(theirs.probabilities, abs=3e-3)
 
 
 def test_the_model_file_is_plain_arrays() -> None:
@@ -185,6 +186,7 @@ def test_the_learned_layer_reads_words_not_commands_or_codes() -> None:
     model = Recording()
     net = SafetyNet(default_detector(), model)
     net.check("/start k3JxP9qLm2")
+    net.check("/start aB3-x_9Qz-Lm_2k")  # an invite code with dashes splits into letter runs, still not words
     net.check("ok")
     net.check("/checkin everything is grey today")
     net.check("so tired today")
