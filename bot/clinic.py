@@ -66,6 +66,9 @@ class ClinicSection(_Strict):
     note_window_minutes: int = Field(default=120, ge=5, le=24 * 60)
     # Check-ins older than this many days no longer accept taps.
     answer_window_days: int = Field(default=3, ge=1, le=14)
+    # The URI naming the clinic's record numbers (MRN) in FHIR exports (Patient.identifier.system), such as
+    # "urn:oid:1.2.3.4" from its records system; without it the number goes out with its type alone.
+    record_system: str | None = Field(default=None, min_length=4, max_length=200, pattern=r"^(urn:|https?://)\S+$")
 
     @field_validator("timezone")
     @classmethod
@@ -144,6 +147,9 @@ class AppointmentKind(_Strict):
     # An evening check-in after the appointment (how are you feeling, after-effects, a note).
     followup: bool = False
     followup_time: time = time(19, 0)
+    # Words that name this kind in a calendar event's summary ("ketamine"), besides its own name and labels; an
+    # import that matches events reads them (README: "Importing appointments").
+    keywords: tuple[Annotated[str, Field(min_length=1, max_length=60)], ...] = Field(default=(), max_length=30)
 
     @field_validator("label", "instructions", mode="before")
     @classmethod
@@ -210,8 +216,24 @@ def _default_kinds() -> dict[str, dict[str, Any]]:
             "duration_minutes": 60,
             "instructions": {language: tuple(t(step, language) for step in steps) for language in LANGUAGES},
             "followup": True,
+            # Accents are ignored when matching: "kétamine" is "ketamine".
+            "keywords": ("ketamine", "ketamina", "ketamin", "esketamine", "esketamina", "esketamin", "spravato"),
         },
-        "therapy": {"label": each("appt.default.therapy"), "lead_hours": (24, 1), "duration_minutes": 50},
+        "therapy": {
+            "label": each("appt.default.therapy"),
+            "lead_hours": (24, 1),
+            "duration_minutes": 50,
+            "keywords": (
+                "therapy",
+                "psychotherapy",
+                "terapia",
+                "psicoterapia",
+                "therapie",
+                "psychotherapie",
+                "counselling",
+                "counseling",
+            ),
+        },
     }
 
 

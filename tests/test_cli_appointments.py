@@ -224,6 +224,7 @@ def test_csv_import_is_idempotent_updates_and_refuses_bad_files(cli: CliRunner, 
     result = run(cli, "appointments", "import", str(bad))
     assert result.exit_code != 0
     assert "line 2" in result.output and "Mars/Base" in result.output
+    assert "line 3: unknown patient 999" in result.output  # with the file's own faults, in one pass
     assert "line 4" in result.output and "nothing was imported" in result.output
     assert len(ok_json(cli, "appointments", "list")) == 3
     unknown = tmp_path / "unknown.csv"
@@ -265,3 +266,38 @@ def test_ics_import(cli: CliRunner, tmp_path: Path) -> None:
     assert ok_json(cli, "appointments", "import", str(calendar))["cancelled"] == 1
     [booked] = ok_json(cli, "appointments", "list")
     assert booked["status"] == "cancelled"
+
+
+def test_a_google_calendar_export_is_matched_by_e_mail_record_number_and_name(cli: CliRunner, tmp_path: Path) -> None:
+    ana = ok_json(cli, "patients", "add", "--name", "Ana Ruiz", "--email", "Ana.Ruiz@Example.org")["id"]
+    ben = ok_json(cli, "patients", "add", "--name", "Ben Okafor", "--external-id", "mrn-7781")["id"]
+    carla = ok_json(cli, "patients", "add", "--name", "Carla Díaz", "--timezone", "Europe/Madrid")["id"]
+
+    def event(uid: str, day: int, summary: str, *extra: str) -> str:
+        lines = [f"UID:{uid}@google.com", f"DTSTART:202603{day:02d}T140000Z", f"DTEND:202603{day:02d}T150000Z"]
+        return "BEGIN:VEVENT\r\n" + "\r\n".join([*lines, f"SUMMARY:{summary}", *extra]) + "\r\nEND:VEVENT\r\n"
+
+    head = "BEGIN:VCALENDAR\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN\r\nVERSION:2.0\r\n"
+    matched = [
+        event("a", 5, "Ketamine #1", "ATTENDEE;CN=Ana;PARTSTAT=ACCEPTED:mailto:ana.ruiz@example.org"),
+        event("b", 6, "Infusion", "DESCRIPTION:MRN-7781"),
+        event("c", 9, "Therapy – carla diaz"),
+    ]
+    calendar = tmp_path / "google.ics"
+    calendar.write_text(head + "".join(matched) + event("d", 10, "Infusion – new patient") + "END:VCALENDAR\r\n")
+    refused = run(cli, "appointments", "import", str(calendar), "--match")
+    assert refused.exit_code != 0 and "nothing was imported: 1 bad row(s)" in refused.output
+    assert "no patient's name, record number or e-mail in 'Infusion – new patient'" in refused.output
+    assert ok_json(cli, "appointments", "list") == []
+
+    calendar.write_text(head + "".join(matched) + "END:VCALENDAR\r\n")
+    assert ok_json(cli, "appointments", "import", str(calendar), "--match")["created"] == 3
+    assert ok_json(cli, "appointments", "import", str(calendar), "--match")["unchanged"] == 3
+    booked = {a["source_uid"]: (a["patient_id"], a["kind"]) for a in ok_json(cli, "appointments", "list")}
+    assert booked == {
+        "a@google.com": (ana, "infusion"),
+        "b@google.com": (ben, "infusion"),
+        "c@google.com": (carla, "therapy"),
+    }
+    plain = run(cli, "appointments", "import", str(calendar))
+    assert plain.exit_code != 0 and "match them" in plain.output

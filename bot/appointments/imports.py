@@ -1,7 +1,8 @@
 """Reading bookings from CSV and iCalendar files into checked rows, collecting every bad row with its line.
 
 Pure: no database. Unknown patients are found by the service, which knows them. Neither parser raises on bad
-input: whatever is wrong comes back as a `RowError` with the line it was found on.
+input: whatever is wrong comes back as a `RowError` with the line it was found on. Given a `Matching`, events and
+rows without our own patient id or a known kind are matched by name, record number, e-mail and keywords.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from bot.appointments.matching import Matching, NoMatch
 from bot.appointments.schedule import LocalTimeError, to_utc
 from bot.timeparse import parse_timezone
 
 REQUIRED = ("patient_id", "kind", "start")
-OPTIONAL = ("timezone", "duration_minutes", "location", "notes", "uid")
+# 'patient' (a name, record number or e-mail, when matching) stands in for 'patient_id'.
+OPTIONAL = ("patient", "timezone", "duration_minutes", "location", "notes", "uid")
 MAX_TEXT = 500
 MAX_UID = 300  # appointments.source_uid is VARCHAR(300)
 MAX_PATIENT_ID = 2**31 - 1  # an INTEGER column
@@ -63,7 +66,7 @@ class _Problems:
     def check(self, step: Callable[..., T], *args: Any) -> T | None:
         try:
             return step(*args)
-        except _Bad as exc:
+        except (_Bad, NoMatch) as exc:
             self.found.append(str(exc))
             return None
 
@@ -83,11 +86,13 @@ def _patient(value: object) -> int:
     return number
 
 
-def _kind(value: object, kinds: Collection[str]) -> str:
+def _kind(value: object, kinds: Collection[str], match: Matching | None = None) -> str:
     kind = str(value).strip().lower()
-    if kind not in {k.lower() for k in kinds}:
-        raise _Bad(f"unknown kind {str(value).strip()!r} (known: {', '.join(sorted(kinds))})")
-    return kind
+    if kind in {k.lower() for k in kinds}:
+        return kind
+    if match is not None:
+        return match.kinds.find(str(value))
+    raise _Bad(f"unknown kind {str(value).strip()!r} (known: {', '.join(sorted(kinds))})")
 
 
 def _duration(value: object, default: int) -> int:
@@ -171,7 +176,12 @@ def _start(value: str, zone: str) -> datetime:
 
 
 def parse_csv(
-    text: str, *, kinds: Collection[str], default_timezone: str, default_durations: Mapping[str, int]
+    text: str,
+    *,
+    kinds: Collection[str],
+    default_timezone: str,
+    default_durations: Mapping[str, int],
+    match: Matching | None = None,
 ) -> tuple[list[ImportedAppointment], list[RowError]]:
     text = text.removeprefix("\ufeff")
     if not text.strip():
@@ -186,7 +196,7 @@ def parse_csv(
             line = reader.line_num + 1
     except (csv.Error, StopIteration) as exc:
         return [], [RowError(header_line, f"unreadable header: {exc}")]
-    problems = _header_problems(header)
+    problems = _header_problems(header, matching=match is not None)
     if problems:
         return [], [RowError(header_line, "; ".join(problems))]
     rows: list[ImportedAppointment] = []
@@ -208,7 +218,7 @@ def parse_csv(
             continue
         record = dict(zip(header, cells, strict=True))
         try:
-            row = _csv_row(start_line, record, kinds, default_timezone, default_durations)
+            row = _csv_row(start_line, record, kinds, default_timezone, default_durations, match)
         except _Bad as exc:
             errors.append(RowError(start_line, str(exc)))
             continue
@@ -221,17 +231,27 @@ def parse_csv(
     return rows, errors
 
 
+def _matched_patient(match: Matching, cell: str) -> int:
+    emails = [cell.strip()] if "@" in cell else []
+    return match.patients.find(cell, emails=emails)
+
+
 def _delimiter(text: str) -> str:
     """Excel writes `;` where the decimal mark is a comma (most of Europe): the header line tells which."""
     first = next((line for line in text.splitlines() if line.strip()), "")
     return ";" if first.count(";") > first.count(",") else ","
 
 
-def _header_problems(header: list[str]) -> list[str]:
-    missing = [name for name in REQUIRED if name not in header]
-    unknown = [name for name in header if name not in REQUIRED + OPTIONAL]
-    twice = sorted({name for name in header if header.count(name) > 1 and name in REQUIRED + OPTIONAL})
+def _header_problems(header: list[str], *, matching: bool) -> list[str]:
+    named = REQUIRED + OPTIONAL
+    missing = [name for name in REQUIRED if name not in header and not (name == "patient_id" and "patient" in header)]
+    unknown = [name for name in header if name not in named]
+    twice = sorted({name for name in header if header.count(name) > 1 and name in named})
     problems = []
+    if "patient" in header and "patient_id" in header:
+        problems.append("give either 'patient_id' or 'patient', not both")
+    elif "patient" in header and not matching:
+        problems.append("column 'patient' holds names, record numbers or e-mails: match them (--match)")
     if missing:
         problems.append(f"missing column {', '.join(repr(m) for m in missing)}")
     if unknown:
@@ -242,12 +262,21 @@ def _header_problems(header: list[str]) -> list[str]:
 
 
 def _csv_row(
-    line: int, record: dict[str, str], kinds: Collection[str], default_zone: str, durations: Mapping[str, int]
+    line: int,
+    record: dict[str, str],
+    kinds: Collection[str],
+    default_zone: str,
+    durations: Mapping[str, int],
+    match: Matching | None,
 ) -> ImportedAppointment:
     problems = _Problems()
     check = problems.check
-    patient_id = check(_patient, record["patient_id"])
-    kind = check(_kind, record["kind"], kinds)
+    if "patient_id" in record:
+        patient_id = check(_patient, record["patient_id"])
+    else:
+        assert match is not None  # the header check refuses a 'patient' column otherwise
+        patient_id = check(_matched_patient, match, record["patient"])
+    kind = check(_kind, record["kind"], kinds, match)
     zone = check(_zone, record.get("timezone"), default_zone)
     starts_at = check(_start, record["start"], zone) if zone else None
     duration = check(_duration, record.get("duration_minutes"), durations.get(kind or "", 60))
@@ -269,7 +298,12 @@ _REPEATS = ("RRULE", "RDATE", "RECURRENCE-ID")
 
 
 def parse_ics(
-    data: bytes, *, kinds: Collection[str], default_timezone: str, default_durations: Mapping[str, int]
+    data: bytes,
+    *,
+    kinds: Collection[str],
+    default_timezone: str,
+    default_durations: Mapping[str, int],
+    match: Matching | None = None,
 ) -> tuple[list[ImportedAppointment], list[RowError]]:
     from icalendar import Calendar
 
@@ -294,7 +328,7 @@ def parse_ics(
         for index, event in enumerate(events):
             line = lines[index] if index < len(lines) else 1
             try:
-                row = _event(line, event, kinds, default_timezone, default_durations)
+                row = _event(line, event, kinds, default_timezone, default_durations, match)
             except _Bad as exc:
                 errors.append(RowError(line, str(exc)))
                 continue
@@ -333,23 +367,31 @@ def _ics_uid(event: Any) -> str:
     return _uid(uid)
 
 
-def _ics_patient(event: Any) -> int:
+def _ics_patient(event: Any, match: Matching | None) -> int:
     value = _one(event, "X-MOODBOT-PATIENT")
-    if value is None or not str(value).strip():
-        raise _Bad("no patient id (X-MOODBOT-PATIENT)")
-    return _patient(value)
+    if value is not None and str(value).strip():
+        return _patient(value)
+    if match is None:
+        raise _Bad("no patient id (X-MOODBOT-PATIENT); to find patients by name, record number or e-mail, match them")
+    raw = event.get("ATTENDEE")
+    attendees = raw if isinstance(raw, list) else [raw] if raw is not None else []
+    emails = [str(a).strip().removeprefix("mailto:").removeprefix("MAILTO:") for a in attendees]
+    summary = str(_one(event, "SUMMARY") or "")
+    return match.patients.find(summary, emails=emails, more=str(_one(event, "DESCRIPTION") or ""))
 
 
-def _ics_kind(event: Any, kinds: Collection[str]) -> str:
+def _ics_kind(event: Any, kinds: Collection[str], match: Matching | None) -> str:
     raw = event.get("CATEGORIES")
     categories: list[str] = []
     for group in raw if isinstance(raw, list) else [raw] if raw is not None else []:
         categories += [str(c) for c in getattr(group, "cats", [group])]
     known = {k.lower() for k in kinds}
     kind = next((c.strip().lower() for c in categories if c.strip().lower() in known), None)
-    if kind is None:
-        raise _Bad(f"no known kind in CATEGORIES (known: {', '.join(sorted(kinds))})")
-    return kind
+    if kind is not None:
+        return kind
+    if match is not None:
+        return match.kinds.find(str(_one(event, "SUMMARY") or ""))
+    raise _Bad(f"no known kind in CATEGORIES (known: {', '.join(sorted(kinds))})")
 
 
 def _ics_moment(prop: Any, name: str, zone: str) -> tuple[datetime, str]:
@@ -404,13 +446,18 @@ def _ics_repeats(event: Any) -> None:
 
 
 def _event(
-    line: int, event: Any, kinds: Collection[str], default_zone: str, durations: Mapping[str, int]
+    line: int,
+    event: Any,
+    kinds: Collection[str],
+    default_zone: str,
+    durations: Mapping[str, int],
+    match: Matching | None,
 ) -> ImportedAppointment:
     problems = _Problems()
     check = problems.check
     uid = check(_ics_uid, event)
-    patient_id = check(_ics_patient, event)
-    kind = check(_ics_kind, event, kinds)
+    patient_id = check(_ics_patient, event, match)
+    kind = check(_ics_kind, event, kinds, match)
     when = check(_ics_when, event, default_zone)
     location = check(lambda: _text(_one(event, "LOCATION"), "location"))
     notes = check(lambda: _text(_one(event, "DESCRIPTION"), "notes"))
@@ -437,7 +484,12 @@ def _event(
 
 
 def parse_file(
-    path: Path, *, kinds: Collection[str], default_timezone: str, default_durations: Mapping[str, int]
+    path: Path,
+    *,
+    kinds: Collection[str],
+    default_timezone: str,
+    default_durations: Mapping[str, int],
+    match: Matching | None = None,
 ) -> tuple[list[ImportedAppointment], list[RowError]]:
     """By suffix: .csv, or .ics (also .ical, .ifb, .icalendar), case-insensitive; any other gives one error."""
     suffix = path.suffix.lower()
@@ -451,6 +503,7 @@ def parse_file(
         "kinds": kinds,
         "default_timezone": default_timezone,
         "default_durations": default_durations,
+        "match": match,
     }
     if suffix != ".csv":
         return parse_ics(data, **options)

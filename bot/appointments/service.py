@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.appointments.imports import ImportedAppointment, RowError
+from bot.appointments.matching import KindMatcher, Known, Matching, PatientMatcher
 from bot.appointments.schedule import followup_due, followup_key, reminder_key, reminders
 from bot.clinic import ClinicConfig
 from bot.patients import plan_again
@@ -229,10 +230,23 @@ class ImportReport:
     errors: list[RowError]
 
 
+async def matching_for(session: AsyncSession, config: ClinicConfig) -> Matching:
+    """Every patient's name, record number and e-mail, and every kind's name, labels and keywords."""
+    found = await session.execute(select(Patient.id, Patient.display_name, Patient.external_id, Patient.email))
+    kinds = {name: [*kind.label.values(), *kind.keywords] for name, kind in config.appointments.kinds.items()}
+    return Matching(PatientMatcher(Known(*row) for row in found), KindMatcher(kinds))
+
+
 async def import_appointments(
-    session: AsyncSession, *, rows: Sequence[ImportedAppointment], config: ClinicConfig, now: datetime
+    session: AsyncSession,
+    *,
+    rows: Sequence[ImportedAppointment],
+    config: ClinicConfig,
+    now: datetime,
+    bad_rows: Sequence[RowError] = (),
 ) -> ImportReport:
-    """All or nothing: unknown patients are errors too, and any error imports no row at all."""
+    """All or nothing: unknown patients are errors too, reported with the file's `bad_rows` in one list by line,
+    and any error imports no row at all."""
     ids = {row.patient_id for row in rows}
     found = await session.execute(select(Patient.id, Patient.status).where(Patient.id.in_(ids)))
     known = {patient_id: status for patient_id, status in found}
@@ -243,8 +257,8 @@ async def import_appointments(
         for row in rows
         if known.get(row.patient_id) in (None, PatientStatus.DEACTIVATED)
     ]
-    if errors:
-        return ImportReport(Counter(), errors)
+    if errors or bad_rows:
+        return ImportReport(Counter(), sorted([*bad_rows, *errors], key=lambda error: error.line))
     counts: Counter[str] = Counter()
     existing = {
         a.source_uid: a

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-from collections import Counter
 from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Annotated, Any
@@ -329,25 +328,34 @@ def mark(
 @app.command("import")
 def import_(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="A .csv or .ics file.")],
+    match: Annotated[
+        bool,
+        typer.Option(
+            "--match",
+            help="Find each event's patient by attendee e-mail, record number or name, and its kind by keywords, "
+            "where the file has no patient id or category (Google Calendar, Outlook).",
+        ),
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Import a CSV or iCalendar file. Importing again changes nothing; any bad row means nothing is imported."""
     env = load_env()
     kinds = env.clinic.appointments.kinds
-    with Progress(transient=True, console=Console(stderr=True)) as progress:
-        progress.add_task(f"reading {file.name}", total=None)
+    now = SystemClock().now()
+
+    async def work(session: AsyncSession) -> service.ImportReport:
         rows, errors = parse_file(
             file,
             kinds=list(kinds),
             default_timezone=env.clinic.clinic.timezone,
             default_durations={name: kind.duration_minutes for name, kind in kinds.items()},
+            match=await service.matching_for(session, env.clinic) if match else None,
         )
-    now = SystemClock().now()
+        return await service.import_appointments(session, rows=rows, config=env.clinic, now=now, bad_rows=errors)
 
-    async def work(session: AsyncSession) -> service.ImportReport:
-        return await service.import_appointments(session, rows=rows, config=env.clinic, now=now)
-
-    report = service.ImportReport(Counter(), errors) if errors else with_session(env, work)
+    with Progress(transient=True, console=Console(stderr=True)) as progress:
+        progress.add_task(f"importing {file.name}", total=None)
+        report = with_session(env, work)
     if report.errors:
         lines = [f"{file}: line {e.line}: {e.reason}" for e in report.errors]
         if as_json:

@@ -1,4 +1,4 @@
-"""`moodbot patients …`: enrol, list, show, re-invite and deactivate patients."""
+"""`moodbot patients …`: enrol, list, show, edit, re-invite, deactivate and reactivate patients."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.error import TelegramError
 
+from bot import identifiers
 from bot.appointments.service import replan_patient
 from bot.checkin.service import replan_for
 from bot.cli.common import Env, UserError, api_bot, emit_json, fail, load_env, with_session
@@ -36,6 +37,8 @@ def _profile(patient: Patient) -> dict[str, Any]:
     return {
         "id": patient.id,
         "name": patient.display_name,
+        "external_id": patient.external_id,
+        "email": patient.email,
         "status": patient.status.value,
         "timezone": patient.timezone,
         "checkin_time": patient.checkin_time.strftime("%H:%M"),
@@ -121,6 +124,41 @@ def _language_or_fail(value: str) -> str:
     return lang
 
 
+def _external_id_or_fail(value: str) -> str | None:
+    try:
+        return identifiers.external_id(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--external-id") from None
+
+
+def _email_or_fail(value: str) -> str | None:
+    try:
+        return identifiers.email(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--email") from None
+
+
+async def _refuse_taken_record(session: AsyncSession, record: str | None, patient_id: int | None = None) -> None:
+    """A record number names one patient: the calendar import finds patients by it."""
+    if record is None:
+        return
+    holder = await session.scalar(
+        select(Patient).where(func.lower(Patient.external_id) == record.lower(), Patient.id != (patient_id or 0))
+    )
+    if holder is not None:
+        raise UserError(f"record number {record!r} is already patient #{holder.id} {holder.display_name}'s")
+
+
+ExternalIdOption = Annotated[
+    str | None,
+    typer.Option("--external-id", help="The clinic's record number (MRN); an empty value removes it."),
+]
+EmailOption = Annotated[
+    str | None,
+    typer.Option("--email", help="An address the clinic's calendar invites; an empty value removes it."),
+]
+
+
 def _print_invite(result: dict[str, Any]) -> None:
     console = Console()
     console.print(f"Patient #{result['id']} {result['name']}", highlight=False)
@@ -143,11 +181,15 @@ def add(
         str | None,
         typer.Option("--language", help="en, es, de or fr; else Telegram's, else the clinic's."),
     ] = None,
+    external_id: ExternalIdOption = None,
+    email: EmailOption = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Create a patient and print their invite link."""
     env = load_env()
     name = _name_or_fail(name)
+    record = _external_id_or_fail(external_id) if external_id is not None else None
+    address = _email_or_fail(email) if email is not None else None
     zone = _zone_or_fail(timezone) if timezone else env.clinic.clinic.timezone
     at = _time_or_fail(checkin_time) if checkin_time is not None else env.clinic.clinic.checkin_time
     code = _country_or_fail(country or env.clinic.clinic.country)
@@ -155,9 +197,12 @@ def add(
     now = SystemClock().now()
 
     async def work(session: AsyncSession) -> dict[str, Any]:
+        await _refuse_taken_record(session, record)
         patient = await create_patient(
             session,
             name=name,
+            external_id=record,
+            email=address,
             timezone=zone,
             checkin_time=at,
             country=code,
@@ -207,9 +252,17 @@ def list_(as_json: JsonFlag = False) -> None:
     if as_json:
         emit_json(rows)
         return
-    table = Table("id", "name", "status", "check-in", "time zone", "country")
+    table = Table("id", "name", "record no.", "status", "check-in", "time zone", "country")
     for row in rows:
-        table.add_row(str(row["id"]), row["name"], row["status"], row["checkin_time"], row["timezone"], row["country"])
+        table.add_row(
+            str(row["id"]),
+            row["name"],
+            row["external_id"] or "",
+            row["status"],
+            row["checkin_time"],
+            row["timezone"],
+            row["country"],
+        )
     Console().print(table)
 
 
@@ -282,13 +335,21 @@ def edit(
     checkin_time: Annotated[str | None, typer.Option("--checkin-time", help="HH:MM.")] = None,
     country: Annotated[str | None, typer.Option("--country", help="ISO country code for hotlines.")] = None,
     language: Annotated[str | None, typer.Option("--language", help="en, es, de or fr.")] = None,
+    external_id: ExternalIdOption = None,
+    email: EmailOption = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Correct a patient's name, time zone, check-in time, country or language; their messages follow at once."""
+    """Correct a patient's name, time zone, check-in time, country, language, record number or e-mail; their
+    messages follow at once."""
     env = load_env()
-    if all(value is None for value in (name, timezone, checkin_time, country, language)):
-        fail("nothing to change: give --name, --timezone, --checkin-time, --country or --language")
+    if all(value is None for value in (name, timezone, checkin_time, country, language, external_id, email)):
+        fail(
+            "nothing to change: give --name, --timezone, --checkin-time, --country, --language, --external-id "
+            "or --email"
+        )
     new_name = _name_or_fail(name) if name is not None else None
+    record = _external_id_or_fail(external_id) if external_id is not None else None
+    address = _email_or_fail(email) if email is not None else None
     zone = _zone_or_fail(timezone) if timezone is not None else None
     at = _time_or_fail(checkin_time) if checkin_time is not None else None
     code = _country_or_fail(country) if country is not None else None
@@ -298,6 +359,11 @@ def edit(
     async def work(session: AsyncSession) -> dict[str, Any]:
         patient = await _get_patient(session, patient_id)
         patient.display_name = new_name or patient.display_name
+        if external_id is not None:
+            await _refuse_taken_record(session, record, patient.id)
+            patient.external_id = record
+        if email is not None:
+            patient.email = address
         patient.country = code or patient.country
         if lang is not None:
             patient.language, patient.language_chosen = lang, True

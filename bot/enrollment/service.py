@@ -59,11 +59,15 @@ async def create_patient(
     language: str,
     now: datetime,
     language_chosen: bool = True,
+    external_id: str | None = None,
+    email: str | None = None,
 ) -> Patient:
     """A new patient, invited. `language_chosen=False`: the clinic's default, which the patient's Telegram language
     replaces at enrolment when the bot speaks it."""
     patient = Patient(
         display_name=name,
+        external_id=external_id,
+        email=email,
         timezone=timezone,
         checkin_time=checkin_time,
         country=country.upper(),

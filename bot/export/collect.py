@@ -58,6 +58,7 @@ def profile_of(patient: Patient) -> Profile:
     return Profile(
         id=patient.id,
         display_name=patient.display_name,
+        external_id=patient.external_id,
         timezone=patient.timezone,
         country=patient.country,
         language=patient.language,
@@ -139,6 +140,7 @@ async def collect(
         end=end,
         profile=profile_of(patient),
         language=language,
+        record_system=config.clinic.record_system,
         checkins=tuple(
             CheckinRecord(
                 id=c.id,

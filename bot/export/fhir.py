@@ -19,6 +19,8 @@ from bot.safety.explain import explain
 
 CODES = "urn:moodbot:codes"
 PATIENT_IDS = "urn:moodbot:patient"
+# HL7 v2 table 0203: "MR", a medical record number.
+IDENTIFIER_TYPES = "http://terminology.hl7.org/CodeSystem/v2-0203"
 LOINC = "http://loinc.org"
 CATEGORIES = "http://terminology.hl7.org/CodeSystem/observation-category"
 # FHIR Appointment.status for our states; the rest are "booked".
@@ -63,11 +65,24 @@ def _category(code: str) -> list[dict[str, Any]]:
     return [{"coding": [{"system": CATEGORIES, "code": code}]}]
 
 
+def _identifiers(data: ExportData) -> list[dict[str, Any]]:
+    ours: dict[str, Any] = {"system": PATIENT_IDS, "value": str(data.profile.id)}
+    if data.profile.external_id is None:
+        return [ours]
+    record: dict[str, Any] = {
+        "use": "usual",
+        "type": {"coding": [{"system": IDENTIFIER_TYPES, "code": "MR"}], "text": "Medical record number"},
+        **({"system": data.record_system} if data.record_system else {}),
+        "value": data.profile.external_id,
+    }
+    return [record, ours]
+
+
 def _patient(data: ExportData) -> dict[str, Any]:
     p = data.profile
     return {
         "resourceType": "Patient",
-        "identifier": [{"system": PATIENT_IDS, "value": str(p.id)}],
+        "identifier": _identifiers(data),
         "active": p.status in ("active", "paused"),
         "name": [{"text": p.display_name}],
         "communication": [{"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": p.language}]}}],

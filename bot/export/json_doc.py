@@ -37,6 +37,7 @@ def document(data: ExportData) -> dict[str, Any]:
         "patient": {
             "id": p.id,
             "display_name": p.display_name,
+            "external_id": p.external_id,
             "timezone": p.timezone,
             "country": p.country,
             "language": p.language,

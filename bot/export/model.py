@@ -20,6 +20,7 @@ class Profile:
     status: str
     created_at: datetime
     enrolled_at: datetime | None
+    external_id: str | None = None  # the clinic's record number (MRN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +131,7 @@ class ExportData:
     erasures: tuple[ErasureRecord, ...] = ()
     # The reader's language when it is not the patient's (a counselor's export); None: the patient's.
     language: str | None = None
+    record_system: str | None = None  # the clinic file's clinic.record_system
     zone: ZoneInfo = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

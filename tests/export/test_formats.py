@@ -166,6 +166,26 @@ def test_fhir_bundle_validates_and_matches_the_records() -> None:
     assert [e["fullUrl"] for e in bundle(data)["entry"]] == [e["fullUrl"] for e in raw["entry"]]
 
 
+def test_the_clinics_record_number_goes_out_in_json_and_as_the_fhir_patient_identifier() -> None:
+    plain = sample()
+    assert document(plain)["patient"]["external_id"] is None
+    assert bundle(plain)["entry"][0]["resource"]["identifier"] == [{"system": "urn:moodbot:patient", "value": "7"}]
+    numbered = sample(
+        profile=dataclasses.replace(plain.profile, external_id="MRN-0042"), record_system="urn:oid:1.2.36.146.595"
+    )
+    doc = document(numbered)
+    VALIDATOR.validate(doc)
+    assert doc["patient"]["external_id"] == "MRN-0042"
+    raw = bundle(numbered)
+    Bundle.model_validate(raw)
+    record, ours = raw["entry"][0]["resource"]["identifier"]
+    assert (record["use"], record["system"], record["value"]) == ("usual", "urn:oid:1.2.36.146.595", "MRN-0042")
+    assert record["type"]["coding"] == [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "MR"}]
+    assert ours == {"system": "urn:moodbot:patient", "value": "7"}
+    unnamed = bundle(dataclasses.replace(numbered, record_system=None))["entry"][0]["resource"]["identifier"][0]
+    assert "system" not in unnamed and unnamed["value"] == "MRN-0042"
+
+
 def test_a_patient_with_no_data() -> None:
     data = empty()
     assert [r["record"] for r in csv_rows(data)] == ["profile"]

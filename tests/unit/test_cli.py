@@ -180,12 +180,32 @@ def test_patients_edit_corrects_the_profile_and_moves_the_checkins(cli: CliRunne
         (("--country", "USA"), "not a two-letter country code: 'USA'"),
         (("--language", "tlh"), "not a language the bot speaks: 'tlh'"),
         (("--name", "  "), "give a name of 1 to 120 characters"),
+        (("--external-id", "MRN 42"), "not a record number: 'MRN 42'"),
+        (("--email", "ana(at)example.org"), "not an e-mail address: 'ana(at)example.org'"),
     ],
 )
 def test_patients_edit_refuses_bad_values(cli: CliRunner, args: tuple[str, ...], expected: str) -> None:
     ana = add_ana(cli)
     assert expected in refused(cli, "patients", "edit", str(ana["id"]), *args, "--json", code=1 if not args else 2)
     assert ok_json(cli, "patients", "show", str(ana["id"]))["timezone"] == ana["timezone"]
+
+
+def test_a_record_number_and_e_mail_are_kept_changed_cleared_and_never_shared(cli: CliRunner) -> None:
+    ana = add_ana(cli, "--external-id", "mrn-0042", "--email", " Ana@Example.ORG ")
+    assert (ana["external_id"], ana["email"]) == ("mrn-0042", "ana@example.org")
+    ben = ok_json(cli, "patients", "add", "--name", "Ben", "--external-id", "7781")
+    assert "record number 'MRN-0042' is already patient #1 Ana's" in refused(
+        cli, "patients", "add", "--name", "Cy", "--external-id", "MRN-0042"
+    )
+    assert "is already patient #1 Ana's" in refused(
+        cli, "patients", "edit", str(ben["id"]), "--external-id", "MRN-0042"
+    )
+    assert ok_json(cli, "patients", "edit", str(ana["id"]), "--external-id", "mrn-0042")["external_id"] == "mrn-0042"
+    cleared = ok_json(cli, "patients", "edit", str(ana["id"]), "--external-id", "", "--email", "")
+    assert (cleared["external_id"], cleared["email"]) == (None, None)
+    assert ok_json(cli, "patients", "edit", str(ben["id"]), "--external-id", "MRN-0042")["external_id"] == "MRN-0042"
+    listed = invoke(cli, "patients", "list")
+    assert "record no." in listed.stdout and "MRN-0042" in listed.stdout
 
 
 def test_patients_reactivate(cli: CliRunner, db: Path) -> None:

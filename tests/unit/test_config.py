@@ -173,6 +173,18 @@ def test_a_toml_time_literal_is_accepted(tmp_path: Path) -> None:
     assert config.clinic.checkin_time == time(7, 15)
 
 
+def test_the_record_system_is_a_uri_and_kinds_take_keywords(tmp_path: Path) -> None:
+    path = write(tmp_path, '[clinic]\nrecord_system = "MRN"\n')
+    assert refusal(path).startswith(f"{path}: line 2: clinic.record_system: ")
+    text = '[clinic]\nrecord_system = "urn:oid:1.2.3"\n[appointments.kinds.therapy]\nkeywords = ["Sitzung"]\n'
+    config = load_clinic_config(write(tmp_path, text))
+    assert config.clinic.record_system == "urn:oid:1.2.3"
+    assert config.appointments.kinds["therapy"].keywords == ("Sitzung",)
+    assert "ketamine" in config.appointments.kinds["infusion"].keywords  # the built-in kind keeps its own
+    path = write(tmp_path, '[appointments.kinds.therapy]\nkeywords = [""]\n')
+    assert refusal(path) == f"{path}: appointments.kinds.therapy.keywords.0: String should have at least 1 character"
+
+
 def test_a_bad_country_code(tmp_path: Path) -> None:
     path = write(tmp_path, '[clinic]\ncountry = "usa"\n')
     assert refusal(path).startswith(f"{path}: line 2: clinic.country: ")
