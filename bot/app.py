@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections import Counter
 from collections.abc import Callable, Coroutine
 from functools import partial
@@ -35,6 +36,7 @@ from bot.enrollment.handlers import consent_button, start_command
 from bot.export.handlers import delete_command, erase_button, export_command, mood_command, mydata_command
 from bot.help import help_command, sos_command
 from bot.i18n.catalogue import LANGUAGES
+from bot.invite_links import BOT_USERNAME
 from bot.journal.handlers import edited_text, other_message, text_message
 from bot.outbox.dispatcher import Dispatcher, pace_for
 from bot.patients import patients_due_for_planning
@@ -56,7 +58,8 @@ from bot.sender import Limits, PacingRateLimiter, Sender
 from bot.settings import Settings
 from bot.speaking import language_of
 from bot.staff import notices
-from bot.staff.handlers import console_command, patients_command, today_command
+from bot.staff.handlers import console_command, patients_command, staff_start_command, today_command
+from bot.staff.invites import PREFIX as STAFF_PREFIX
 from bot.texts import t
 from bot.updates import ChatOrderedUpdateProcessor
 from storage.leader import ALERT_SWEEPER, PLANNER, Role
@@ -183,6 +186,9 @@ def _register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         "delete": delete_command,
         "language": language_command,
     }
+    # A staff invite's link opens the chat with "/start staff-…": it registers staff, never a patient.
+    staff_invite = filters.Regex(rf"^/start(@\w+)?\s+{re.escape(STAFF_PREFIX)}")
+    app.add_handler(CommandHandler("start", staff_start_command, filters=private & new & staff_invite))
     for name, callback in patient_commands.items():
         app.add_handler(CommandHandler(name, callback, filters=private & new))
     app.add_handler(CommandHandler("appointments", appointments_command, filters=new))
@@ -287,7 +293,7 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         await app.bot.set_my_commands(menu, language_code=language)
     async with rt.session() as session:
         # Instances starting together write it at once: an upsert, where a merge would fail one of them.
-        await upsert(session, Meta, {"key": "bot_username", "value": app.bot.username}, key=["key"])
+        await upsert(session, Meta, {"key": BOT_USERNAME, "value": app.bot.username}, key=["key"])
         # The clinic file may have changed the schedules: every patient is planned again, a batch a tick.
         await session.execute(update(Patient).values(next_plan_at=None))
 

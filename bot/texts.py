@@ -312,6 +312,23 @@ EN: dict[str, str | Plural] = {
         "Patient #{id} {name} has blocked the bot or left the chat, so messages can't reach them. "
         "Nothing more will be sent until they write again."
     ),
+    "staff.invite.welcome": (
+        "Welcome, {name}. You're now registered as {role} at {clinic}. Crisis alerts and notices go to the staff "
+        "chat; here, /console opens the web console, and /patients and /today show how patients are doing."
+    ),
+    "staff.invite.unknown": (
+        "This staff link can't be used: it has been used already or has expired. Please ask an admin for a new one."
+    ),
+    "staff.invite.already": "You're already registered as staff here, so this link was left unused.",
+    "staff.invite.deactivated": (
+        "This Telegram account was registered as staff here before and is now deactivated, so this link was left "
+        "unused. Please ask an admin."
+    ),
+    "staff.invite.patient": (
+        "This Telegram account is enrolled here as a patient, so it can't be a staff account too. Please open the "
+        "link from your own Telegram account for work."
+    ),
+    "staff.joined": "{name} joined the staff as {role} through an invite link.",
     # Charts and the PDF report
     "chart.title": Plural("Your mood over the last {days} day", "Your mood over the last {days} days", "days"),
     "chart.axis.mood": "Mood (0–10)",
@@ -623,6 +640,17 @@ EN: dict[str, str | Plural] = {
     "console.staff.error.unknown": "There is no such staff member.",
     "console.staff.error.deactivated": "This staff member is deactivated.",
     "console.staff.error.only_admin": "This is the only active admin; make someone else admin first.",
+    "console.staff.invite_title": "Invite by link",
+    "console.staff.invite_hint": (
+        "They open the link in Telegram and are registered with their own account, so nobody has to look up an id. "
+        "It works once, for 7 days."
+    ),
+    "console.staff.invite": "Make an invite link",
+    "console.staff.invited": "Invite link for {name} ({role}). Send it to them privately; it works once, until {when}.",
+    "console.staff.invite_no_bot": (
+        "The bot's username is not known yet, so the link has <bot> in it: start the bot once, or set "
+        "TELEGRAM_BOT_USERNAME, and make a new link."
+    ),
     "console.audit.title": "Audit log",
     "console.audit.who": "Who (Telegram id or user)",
     "console.audit.patient": "Patient id",

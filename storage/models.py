@@ -182,6 +182,21 @@ class LoginLink(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class StaffInvite(Base):
+    """A one-time link that registers whoever opens it in Telegram as staff, with the name and role given."""
+
+    __tablename__ = "staff_invites"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[StaffRole] = mapped_column(_enum(StaffRole, "staff_role"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+
+
 class ConsoleSession(Base):
     """A signed-in staff member's console session; the cookie holds a token whose hash is kept here."""
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.appointments import service
 from bot.appointments.imports import parse_file
 from bot.appointments.schedule import LocalTimeError, parse_weekdays, series_starts, to_utc
-from bot.cli.common import Env, UserError, date_option, emit_json, fail, load_env, with_session
+from bot.cli.common import Env, UserError, date_option, emit_json, fail, load_env, local_moment, with_session
 from bot.clock import SystemClock
 from bot.timeparse import parse_timezone
 from storage.models import Appointment, AppointmentStatus, Patient
@@ -97,10 +97,10 @@ def _print(rows: list[dict[str, Any]], as_json: bool, single: bool = False) -> N
     # Staff read times as the patient lives them; --json keeps UTC beside the local time for scripts.
     table = Table("id", "patient", "kind", "starts (patient's time)", "minutes", "location", "status", "confirmed")
     for r in rows:
-        local = datetime.fromisoformat(r["starts_local"]).replace(tzinfo=ZoneInfo(r["timezone"]))
+        local = local_moment(datetime.fromisoformat(r["starts_at"]), r["timezone"])
         table.add_row(
             str(r["id"]), f"{r['patient_name']} (#{r['patient_id']})", r["kind"],
-            local.strftime("%a %Y-%m-%d %H:%M %Z"), str(r["duration_minutes"]),
+            local, str(r["duration_minutes"]),
             r["location"] or "", r["status"], "yes" if r["confirmed_at"] else "",
         )  # fmt: skip
     Console().print(table)
@@ -124,10 +124,9 @@ async def _refuse_unconfirmed(
     )
     if not warnings:
         return
-    zone = ZoneInfo(patient.timezone)
 
     def when(at: datetime) -> str:
-        return at.astimezone(zone).strftime("%a %Y-%m-%d %H:%M %Z")
+        return local_moment(at, patient.timezone)
 
     lines = [
         f"{when(starts_at)} is in the past"

@@ -10,9 +10,10 @@ import sys
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -225,3 +226,8 @@ def api_bot(settings: Settings) -> Bot:
         base_url=settings.telegram_api_base_url,
         base_file_url=file_url_for(settings.telegram_api_base_url),
     )
+
+
+def local_moment(at: datetime, zone: str) -> str:
+    """A moment as people there read it, with the zone named: "Thu 2026-03-05 10:00 EST"."""
+    return at.astimezone(ZoneInfo(zone)).strftime("%a %Y-%m-%d %H:%M %Z")

@@ -10,20 +10,20 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram.error import TelegramError
 
 from bot import identifiers
 from bot.appointments.service import replan_patient
 from bot.checkin.service import replan_for
-from bot.cli.common import Env, UserError, api_bot, emit_json, fail, load_env, with_session
+from bot.cli.common import Env, UserError, emit_json, fail, load_env, local_moment, with_session
+from bot.cli.links import UNKNOWN_BOT_NOTE, bot_username
 from bot.clock import SystemClock
 from bot.enrollment.service import create_patient, issue_invite
 from bot.i18n.catalogue import LANGUAGES, supported
+from bot.invite_links import start_link
 from bot.reachability import reachable_again
 from bot.timeparse import parse_time, parse_timezone
 from storage import outbox
-from storage.models import CheckIn, Invite, JournalEntry, Meta, Patient, PatientStatus
-from storage.upsert import upsert
+from storage.models import CheckIn, Invite, JournalEntry, Patient, PatientStatus
 
 app = typer.Typer(help="Enrol and manage patients.", no_args_is_help=True)
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of a table.")]
@@ -51,29 +51,14 @@ def _profile(patient: Patient) -> dict[str, Any]:
     }
 
 
-async def _bot_username(session: AsyncSession, env: Env) -> str | None:
-    """TELEGRAM_BOT_USERNAME, else what the bot recorded when it last ran, else Telegram's getMe (recorded)."""
-    if env.settings.telegram_bot_username:
-        return env.settings.telegram_bot_username.lstrip("@")
-    known = await session.scalar(select(Meta.value).where(Meta.key == "bot_username"))
-    if known is not None or env.settings.telegram_bot_token is None:
-        return known
-    try:
-        async with api_bot(env.settings) as bot:  # initialising asks getMe
-            asked = bot.username
-    except TelegramError:
-        return None  # offline or a wrong token: the invite is still made, with a note on the link
-    await upsert(session, Meta, {"key": "bot_username", "value": asked}, key=["key"])
-    return asked
-
-
 async def _invite_fields(session: AsyncSession, env: Env, patient: Patient, now: datetime) -> dict[str, Any]:
     invite, code = await issue_invite(session, patient=patient, now=now, days=env.clinic.clinic.invite_days)
-    username = await _bot_username(session, env)
+    username = await bot_username(session, env)
     return {
         "invite_code": code,
-        "invite_link": f"https://t.me/{username or '<bot>'}?start={code}",
+        "invite_link": start_link(username, code),
         "invite_expires_at": invite.expires_at.isoformat(),
+        "invite_expires_local": local_moment(invite.expires_at, patient.timezone),
         "bot_username_known": username is not None,
     }
 
@@ -163,12 +148,9 @@ def _print_invite(result: dict[str, Any]) -> None:
     console = Console()
     console.print(f"Patient #{result['id']} {result['name']}", highlight=False)
     console.print(f"Invite link: {result['invite_link']}", highlight=False, soft_wrap=True)
-    console.print(f"Expires: {result['invite_expires_at']}", highlight=False)
+    console.print(f"Expires: {result['invite_expires_local']} (the patient's time)", highlight=False)
     if not result["bot_username_known"]:
-        Console(stderr=True).print(
-            "note: the bot's username is not known yet; set TELEGRAM_BOT_USERNAME or start the bot once.",
-            highlight=False,
-        )
+        Console(stderr=True).print(UNKNOWN_BOT_NOTE, highlight=False)
 
 
 @app.command("add")

@@ -12,9 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit import Actor, ActorKind
-from bot.cli.common import Env, UserError, emit_json, load_env, operator, with_session
+from bot.cli.common import Env, UserError, emit_json, load_env, local_moment, operator, with_session
+from bot.cli.links import UNKNOWN_BOT_NOTE, bot_username
 from bot.clock import SystemClock
 from bot.console.auth import issue_link
+from bot.invite_links import start_link
+from bot.staff.invites import DAYS, issue_staff_invite
 from bot.staff.manage import StaffError, add_staff, deactivate, set_role
 from storage.models import Staff, StaffRole
 
@@ -121,6 +124,44 @@ def login_link(
         emit_json(result)
     else:
         Console().print(f"{result['url']}\nworks once, until {result['expires_at']}", highlight=False, soft_wrap=True)
+
+
+@app.command("invite")
+def invite(
+    name: Annotated[str, typer.Option("--name", help="The name the clinic knows them by.")],
+    role: Annotated[StaffRole, typer.Option("--role", case_sensitive=False)] = StaffRole.COUNSELOR,
+    days: Annotated[int, typer.Option("--days", min=1, max=30, help="How long the link works.")] = DAYS,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """A one-time link that registers whoever opens it in Telegram as staff: no Telegram id needed."""
+    env = load_env()
+    now = SystemClock().now()
+
+    async def work(session: AsyncSession) -> dict[str, Any]:
+        try:
+            made, code = await issue_staff_invite(session, name=name, role=role, now=now, actor=_cli_actor(), days=days)
+        except StaffError as exc:
+            raise UserError(str(exc)) from None
+        username = await bot_username(session, env)
+        return {
+            "name": made.name,
+            "role": made.role.value,
+            "invite_link": start_link(username, code),
+            "expires_at": made.expires_at.isoformat(),
+            "expires_local": local_moment(made.expires_at, env.clinic.clinic.timezone),
+            "bot_username_known": username is not None,
+        }
+
+    result = with_session(env, work)
+    if as_json:
+        emit_json(result)
+        return
+    console = Console()
+    console.print(f"Staff invite for {result['name']} ({result['role']})", highlight=False)
+    console.print(f"Link: {result['invite_link']}", highlight=False, soft_wrap=True)
+    console.print(f"Works once, until {result['expires_local']}. Send it to them privately.", highlight=False)
+    if not result["bot_username_known"]:
+        Console(stderr=True).print(UNKNOWN_BOT_NOTE, highlight=False)
 
 
 @app.command("list")

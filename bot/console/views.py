@@ -30,10 +30,12 @@ from bot.export.collect import collect
 from bot.export.formats import parse_format, render
 from bot.export.service import export_data
 from bot.i18n.catalogue import LANGUAGES
+from bot.invite_links import known_bot_username, start_link
 from bot.runtime import Runtime
 from bot.safety.handlers import acknowledge_everywhere
 from bot.safety.service import AckResult
 from bot.staff.access import Permission, may, staff_language
+from bot.staff.invites import issue_staff_invite
 from bot.staff.manage import StaffError, add_staff, deactivate, set_language, set_role
 from bot.texts import english, t
 from storage.models import AuditEvent, CrisisEvent, Patient, Staff, StaffRole
@@ -413,6 +415,39 @@ async def staff_change(request: Request) -> Response:
     key, values = problem
     words = t(key, language_of(request), **values)
     return page(request, "staff.html", who, status=400, members=members, roles=list(StaffRole), problem=words)
+
+
+async def staff_invite(request: Request) -> HTMLResponse:
+    """A one-time link for a new member, shown once on the page that made it."""
+    rt = runtime_of(request)
+    invited: dict[str, Any] | None = None
+    problem: str | None = None
+    async with staff_page(request, Permission.STAFF) as (db, who, form):
+        assert form is not None
+        language = language_of(request)
+        try:
+            role = StaffRole(_field(form, "role") or "counselor")
+            made, code = await issue_staff_invite(
+                db, name=_field(form, "name") or "", role=role, now=rt.clock.now(), actor=console_actor(who.member)
+            )
+        except ValueError:
+            problem = t("console.staff.error.input", language)
+        except StaffError:
+            problem = t("console.staff.error.name", language)
+        else:
+            username = await known_bot_username(db, rt.settings.telegram_bot_username)
+            invited = {"made": made, "link": start_link(username, code), "bot_known": username is not None}
+        members = list(await db.scalars(select(Staff).order_by(Staff.deactivated_at.is_not(None), Staff.name)))
+    return page(
+        request,
+        "staff.html",
+        who,
+        status=200 if problem is None else 400,
+        members=members,
+        roles=list(StaffRole),
+        problem=problem,
+        invited=invited,
+    )
 
 
 async def _why_refused(

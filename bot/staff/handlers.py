@@ -9,8 +9,10 @@ from bot.console.auth import issue_link
 from bot.patients import staff_may_see
 from bot.questionnaires.render import trend_text
 from bot.runtime import runtime
-from bot.staff.access import Permission, may, staff_by_telegram
+from bot.staff.access import Permission, may, staff_by_telegram, staff_language
+from bot.staff.invites import Refusal, redeem_staff_invite
 from bot.staff.language import staff_reply_language
+from bot.staff.notices import notify_staff
 from bot.staff.service import not_checked_in_today, roster
 from bot.texts import t
 
@@ -102,4 +104,42 @@ async def console_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             assert member is not None
             token, _ = await issue_link(session, member=member, now=rt.clock.now())
             reply = t("console.link", language, url=f"{rt.settings.console_base()}/login/{token}", minutes=10)
+    await rt.sender.send_text(chat.id, reply)
+
+
+_REFUSALS = {
+    Refusal.UNKNOWN: "staff.invite.unknown",
+    Refusal.ALREADY_STAFF: "staff.invite.already",
+    Refusal.DEACTIVATED_STAFF: "staff.invite.deactivated",
+    Refusal.PATIENT: "staff.invite.patient",
+}
+
+
+async def staff_start_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start with a staff invite: register this account as staff, and tell the staff chat who joined."""
+    rt = runtime(context)
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    now = rt.clock.now()
+    clinic = rt.clinic.clinic
+    async with rt.session() as session:
+        member, refusal = await redeem_staff_invite(
+            session, start_parameter=context.args[0] if context.args else "", telegram_user_id=user.id, now=now
+        )
+        if member is None:
+            assert refusal is not None
+            reply = t(_REFUSALS[refusal], rt.language_for(user.language_code))
+        else:
+            language = staff_language(member, clinic.language)
+            role = t(f"console.role.{member.role.value}", language)
+            reply = t("staff.invite.welcome", language, name=member.name, role=role, clinic=clinic.name)
+            await notify_staff(
+                session,
+                key=f"staff-joined:{member.id}",
+                text_key="staff.joined",
+                patient=None,
+                staff_chat_id=clinic.staff_chat_id,
+                now=now,
+                values={"name": member.name, "role": t(f"console.role.{member.role.value}", clinic.language)},
+            )
     await rt.sender.send_text(chat.id, reply)

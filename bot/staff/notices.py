@@ -35,15 +35,15 @@ async def notify_staff(
     *,
     key: str,
     text_key: str,
-    patient: Patient,
+    patient: Patient | None,
     staff_chat_id: int | None,
     now: datetime,
     values: dict[str, str] | None = None,
 ) -> None:
-    """Queue a notice about `patient` for the staff chat; `key` makes repeating it harmless."""
+    """Queue a notice (about `patient`, when given) for the staff chat; `key` makes repeating it harmless."""
     if staff_chat_id is None:
         return
-    payload = {"key": text_key, "patient_id": patient.id, "values": values or {}}
+    payload = {"key": text_key, "patient_id": patient.id if patient else None, "values": values or {}}
     await outbox.enqueue(
         session, [outbox.Planned(key=key, kind=KIND, due_at=now, chat_id=staff_chat_id, payload=payload)], now=now
     )
@@ -58,10 +58,12 @@ class StaffNotice:
     async def prepare(self, session: AsyncSession, row: OutboxMessage, now: datetime) -> Prepared | Skip:
         if row.chat_id is None:
             return Skip("no staff chat")
-        patient = await session.get(Patient, row.payload.get("patient_id"))
-        if patient is None:
-            return Skip("patient gone")
-        values = {**row.payload.get("values", {}), "id": patient.id, "name": patient.display_name}
+        values = dict(row.payload.get("values", {}))
+        if row.payload.get("patient_id") is not None:
+            patient = await session.get(Patient, row.payload["patient_id"])
+            if patient is None:
+                return Skip("patient gone")
+            values |= {"id": patient.id, "name": patient.display_name}
         return Prepared(row.chat_id, t(row.payload["key"], self._language, **values))
 
     async def on_sent(self, session: AsyncSession, row: OutboxMessage, message_id: int | None) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from bot.local import LocalBot
-from storage.models import AuditEvent, CheckIn, ConsoleSession, CrisisAlert, CrisisEvent, Staff, StaffRole
+from storage.models import AuditEvent, CheckIn, ConsoleSession, CrisisAlert, CrisisEvent, Staff, StaffInvite, StaffRole
 from tests.console.helpers import browser, csrf_of, link_for, make_staff, sign_in
 from tests.e2e.test_crisis import alert_state, alerts
 from tests.factories import enrol, eventually
@@ -324,6 +325,33 @@ async def test_admins_manage_staff_with_audit_rows(bot: LocalBot) -> None:
         csv = await client.get("/audit.csv?action=staff")
         assert csv.headers["content-type"].startswith("text/csv") and csv.text.count("\n") == 4
         assert (await client.get("/audit?from=yesterday")).status_code == 400
+
+
+async def test_an_admin_makes_a_staff_invite_link_that_registers_its_holder(bot: LocalBot) -> None:
+    admin = await make_staff(bot, ADMIN, role=StaffRole.ADMIN, name="Admin")
+    async with browser(bot) as client:
+        csrf = await sign_in(client, bot, admin)
+        made = await client.post("/staff/invite", data={"csrf": csrf, "name": "Dr. Okafor", "role": "counselor"})
+        assert made.status_code == 200 and "Invite link for Dr. Okafor (counselor)" in made.text
+        [link] = re.findall(r'value="(https://t\.me/[^"]+)"', made.text)
+        for refused in (
+            {"csrf": csrf, "name": "  ", "role": "counselor"},
+            {"csrf": csrf, "name": "Sam", "role": "owner"},
+        ):
+            answer = await client.post("/staff/invite", data=refused)
+            assert answer.status_code == 400 and "https://t.me/" not in answer.text
+        assert (await client.post("/staff/invite", data={"name": "Sam", "role": "admin"})).status_code == 403
+    async with bot.runtime.session() as session:
+        assert len(list(await session.scalars(select(StaffInvite)))) == 1  # nothing saved for a refusal
+    await bot.standin.send_command(7400, "start", link.split("?start=")[1])
+    [welcome] = await bot.standin.wait_for_messages(7400, 1)
+    assert "Welcome, Dr. Okafor" in welcome.text
+    assert [m.name for m in await rows(bot, Staff) if m.telegram_user_id == 7400] == ["Dr. Okafor"]
+    counselor = await make_staff(bot, COUNSELOR)
+    async with browser(bot) as client:
+        csrf = await sign_in(client, bot, counselor)
+        denied = await client.post("/staff/invite", data={"csrf": csrf, "name": "Sam", "role": "admin"})
+        assert denied.status_code == 403
 
 
 async def test_the_console_command_sends_a_link_in_private_only(bot: LocalBot) -> None:

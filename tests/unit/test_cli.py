@@ -236,6 +236,20 @@ def test_staff_add_and_list(cli: CliRunner) -> None:
     assert [(m["telegram_id"], m["role"]) for m in listed] == [(42, "admin"), (43, "counselor")]
 
 
+def test_staff_invite_prints_a_one_time_link_in_the_clinics_time(cli: CliRunner, db: Path) -> None:
+    made = ok_json(cli, "staff", "invite", "--name", "  Dr.  Okafor ", "--role", "admin", "--days", "3")
+    assert (made["name"], made["role"]) == ("Dr. Okafor", "admin")
+    assert re.fullmatch(r"https://t\.me/riverside_bot\?start=staff-[A-Za-z0-9_-]{24}", made["invite_link"])
+    assert made["expires_local"].endswith(("EST", "EDT"))  # the clinic's zone, as staff read it
+    with sqlite3.connect(db) as conn:
+        [(code_hash, role)] = conn.execute("SELECT code_hash, role FROM staff_invites").fetchall()
+    assert role == "admin" and made["invite_link"].split("staff-")[1] not in code_hash
+    printed = invoke(cli, "staff", "invite", "--name", "Sam")
+    assert printed.exit_code == 0 and "Works once, until" in printed.stdout and "counselor" in printed.stdout
+    assert "give a name" in refused(cli, "staff", "invite", "--name", "   ")
+    assert "--days" in refused(cli, "staff", "invite", "--name", "Sam", "--days", "31", code=2)
+
+
 def test_staff_add_twice_fails(cli: CliRunner) -> None:
     ok_json(cli, "staff", "add", "--telegram-id", "42", "--name", "X", "--role", "admin")
     message = refused(cli, "staff", "add", "--telegram-id", "42", "--name", "Z", "--json", code=1)
