@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Console
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.error import TelegramError
 
@@ -25,3 +26,13 @@ async def bot_username(session: AsyncSession, env: Env) -> str | None:
         return None  # offline or a wrong token: the invite is still made, with a note on the link
     await upsert(session, Meta, {"key": BOT_USERNAME, "value": asked}, key=["key"])
     return asked
+
+
+def print_invite(title: str, link: str, expiry: str, *, bot_known: bool) -> None:
+    """An invite as the person making it reads it; the note about an unknown bot on stderr."""
+    console = Console()
+    console.print(title, highlight=False)
+    console.print(f"Invite link: {link}", highlight=False, soft_wrap=True)
+    console.print(expiry, highlight=False)
+    if not bot_known:
+        Console(stderr=True).print(UNKNOWN_BOT_NOTE, highlight=False)

@@ -15,7 +15,7 @@ from bot import identifiers
 from bot.appointments.service import replan_patient
 from bot.checkin.service import replan_for
 from bot.cli.common import Env, UserError, emit_json, fail, load_env, local_moment, with_session
-from bot.cli.links import UNKNOWN_BOT_NOTE, bot_username
+from bot.cli.links import bot_username, print_invite
 from bot.clock import SystemClock
 from bot.enrollment.service import create_patient, issue_invite
 from bot.i18n.catalogue import LANGUAGES, supported
@@ -145,12 +145,12 @@ EmailOption = Annotated[
 
 
 def _print_invite(result: dict[str, Any]) -> None:
-    console = Console()
-    console.print(f"Patient #{result['id']} {result['name']}", highlight=False)
-    console.print(f"Invite link: {result['invite_link']}", highlight=False, soft_wrap=True)
-    console.print(f"Expires: {result['invite_expires_local']} (the patient's time)", highlight=False)
-    if not result["bot_username_known"]:
-        Console(stderr=True).print(UNKNOWN_BOT_NOTE, highlight=False)
+    print_invite(
+        f"Patient #{result['id']} {result['name']}",
+        result["invite_link"],
+        f"Expires: {result['invite_expires_local']} (the patient's time)",
+        bot_known=result["bot_username_known"],
+    )
 
 
 @app.command("add")

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit import Actor, ActorKind
 from bot.cli.common import Env, UserError, emit_json, load_env, local_moment, operator, with_session
-from bot.cli.links import UNKNOWN_BOT_NOTE, bot_username
+from bot.cli.links import bot_username, print_invite
 from bot.clock import SystemClock
 from bot.console.auth import issue_link
 from bot.invite_links import start_link
@@ -156,12 +156,12 @@ def invite(
     if as_json:
         emit_json(result)
         return
-    console = Console()
-    console.print(f"Staff invite for {result['name']} ({result['role']})", highlight=False)
-    console.print(f"Link: {result['invite_link']}", highlight=False, soft_wrap=True)
-    console.print(f"Works once, until {result['expires_local']}. Send it to them privately.", highlight=False)
-    if not result["bot_username_known"]:
-        Console(stderr=True).print(UNKNOWN_BOT_NOTE, highlight=False)
+    print_invite(
+        f"Staff invite for {result['name']} ({result['role']})",
+        result["invite_link"],
+        f"Works once, until {result['expires_local']}. Send it to them privately.",
+        bot_known=result["bot_username_known"],
+    )
 
 
 @app.command("list")
