@@ -26,11 +26,12 @@ def label_of(config: ClinicConfig, kind: str, language: str) -> str:
     return found.label_in(language) if found else kind
 
 
-def reminder_text(config: ClinicConfig, appointment: Appointment, patient: Patient) -> str:
+def reminder_text(config: ClinicConfig, appointment: Appointment, patient: Patient, *, moved: bool = False) -> str:
+    """A reminder, or (`moved`) the news that the clinic moved the booking, with what to bring and do."""
     language = patient.language
     where = t("appt.where", language, location=appointment.location) if appointment.location else ""
     text = t(
-        "appt.reminder",
+        "appt.moved" if moved else "appt.reminder",
         language,
         label=label_of(config, appointment.kind, language),
         when=local_day_and_time(appointment.starts_at, patient.timezone, language),
@@ -109,7 +110,7 @@ class AppointmentReminder(_AppointmentMessage):
         patient, appointment = found
         if appointment.starts_at <= now:
             return Skip("appointment already began")
-        text = reminder_text(self._config, appointment, patient)
+        text = reminder_text(self._config, appointment, patient, moved=bool(row.payload.get("moved")))
         return Prepared(patient.telegram_chat_id, text, reminder_keyboard(appointment.id, patient.language))  # type: ignore[arg-type]
 
     async def on_sent(self, session: AsyncSession, row: OutboxMessage, message_id: int | None) -> None:

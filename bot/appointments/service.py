@@ -7,13 +7,21 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.appointments.imports import ImportedAppointment, RowError
 from bot.appointments.matching import KindMatcher, Known, Matching, PatientMatcher
-from bot.appointments.schedule import followup_due, followup_key, reminder_key, reminders
+from bot.appointments.schedule import (
+    followup_due,
+    followup_key,
+    in_quiet_hours,
+    quiet_end_after,
+    reminder_key,
+    reminders,
+)
 from bot.clinic import ClinicConfig
 from bot.patients import plan_again
 from storage import outbox
@@ -183,6 +191,8 @@ async def get_appointment(session: AsyncSession, appointment_id: int) -> Appoint
 async def reschedule(
     session: AsyncSession, *, appointment_id: int, starts_at: datetime, config: ClinicConfig, now: datetime
 ) -> Appointment:
+    """Move a booking; its reminders follow, and an enrolled patient is told the new time (outside quiet hours)
+    with the buttons to confirm it."""
     appointment = await get_appointment(session, appointment_id)
     if appointment.status is AppointmentStatus.CANCELLED:
         raise BookingError(f"appointment {appointment_id} is cancelled")
@@ -191,8 +201,38 @@ async def reschedule(
     appointment.reschedule_requested_at = None
     appointment.updated_at = now
     await plan_messages(session, appointment=appointment, config=config, now=now)
+    await _tell_moved(session, appointment=appointment, config=config, now=now)
     await plan_again(session, [appointment.patient_id])
     return appointment
+
+
+async def _tell_moved(session: AsyncSession, *, appointment: Appointment, config: ClinicConfig, now: datetime) -> None:
+    patient = await session.get_one(Patient, appointment.patient_id)
+    if appointment.starts_at <= now or patient.status is not PatientStatus.ACTIVE or patient.telegram_chat_id is None:
+        return
+    quiet = config.appointments
+    due = now
+    if in_quiet_hours(now.astimezone(ZoneInfo(patient.timezone)).time(), quiet.quiet_start, quiet.quiet_end):
+        # At night the news waits for the morning, unless the appointment comes first.
+        due = quiet_end_after(now, patient.timezone, quiet.quiet_end)
+        due = due if due < appointment.starts_at else now
+    await outbox.enqueue(
+        session,
+        [
+            outbox.Planned(
+                # Under the booking's own prefix, so that moving it again withdraws a notice not yet sent; each move
+                # is news of its own, even back to a time announced before.
+                key=f"appt:{appointment.id}:moved:{now:%Y%m%dT%H%M%S.%fZ}",
+                kind=REMINDER_KIND,
+                due_at=due,
+                not_after=appointment.starts_at,
+                patient_id=patient.id,
+                chat_id=patient.telegram_chat_id,
+                payload={"appointment_id": appointment.id, "moved": True},
+            )
+        ],
+        now=now,
+    )
 
 
 async def mark_outcome(

@@ -23,7 +23,7 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bot import metrics as process_metrics
-from bot.console import views
+from bot.console import calendar, views
 from bot.console.database_figures import DatabaseFigures
 from bot.console.format import FILTERS, GLOBALS
 from bot.console.security import RateLimit, SecurityHeaders
@@ -112,6 +112,9 @@ def build_console(rt: Runtime, *, pages: bool = True, extra: Sequence[tuple[str,
         Route("/", views.today),
         Route("/alerts/{alert_id}/acknowledge", views.acknowledge_alert, methods=["POST"]),
         Route("/reviews/{event_id}", views.review, methods=["POST"]),
+        Route("/appointments", calendar.appointments),
+        Route("/appointments", calendar.book, methods=["POST"]),
+        Route("/appointments/{appointment_id}/{action}", calendar.change, methods=["POST"]),
         Route("/patients", views.patients),
         Route("/patients/{patient_id}", views.patient),
         Route("/patients/{patient_id}/export.{fmt}", views.export),

@@ -92,14 +92,14 @@ async def staff_page(
         # Settled before any refusal below, so that the error page too is in the member's language (and read now:
         # a refusal rolls the session back, which leaves the member's row unreadable).
         request.state.language = staff_language(who.member, rt.clinic.clinic.language)
-        if form is not None and not same(_field(form, "csrf"), who.csrf_token):
+        if form is not None and not same(form_field(form, "csrf"), who.csrf_token):
             raise Refused(403, "console.error.form_expired")
         if permission is not None and not may(who.member, permission):
             raise Refused(403, "console.error.role")
         yield db, who, form
 
 
-def _field(form: FormData, name: str) -> str | None:
+def form_field(form: FormData, name: str) -> str | None:
     value = form.get(name)
     return value if isinstance(value, str) else None
 
@@ -168,7 +168,9 @@ async def login(request: Request) -> Response:
     if not request.app.state.sign_in_limit.allow(_address(request)):
         return _too_many(request)
     form = await request.form()
-    if not same(_field(form, "csrf"), request.cookies.get(LOGIN_COOKIE, "")) or not request.cookies.get(LOGIN_COOKIE):
+    if not same(form_field(form, "csrf"), request.cookies.get(LOGIN_COOKIE, "")) or not request.cookies.get(
+        LOGIN_COOKIE
+    ):
         raise Refused(403, "console.error.link_form_expired")
     rt = runtime_of(request)
     async with rt.session() as db:
@@ -206,12 +208,12 @@ async def own_language(request: Request) -> Response:
     rt = runtime_of(request)
     async with staff_page(request, None) as (db, who, form):
         assert form is not None
-        chosen = _field(form, "language")
+        chosen = form_field(form, "language")
         if chosen is None or (chosen and chosen not in LANGUAGES):
             raise Refused(400, "console.error.language")
         await set_language(db, staff_id=who.member.id, language=chosen or None, now=rt.clock.now(),
                            actor=console_actor(who.member))  # fmt: skip
-    return RedirectResponse(_back(_field(form, "back")), status_code=303)
+    return RedirectResponse(_back(form_field(form, "back")), status_code=303)
 
 
 def _back(path: str | None) -> str:
@@ -234,7 +236,7 @@ async def today(request: Request) -> HTMLResponse:
 
 async def acknowledge_alert(request: Request) -> Response:
     rt = runtime_of(request)
-    alert_id = _int(request.path_params["alert_id"])
+    alert_id = path_id(request.path_params["alert_id"])
     async with staff_page(request, Permission.CRISIS) as (_, who, _):
         member = who.member
     result, _by = await acknowledge_everywhere(rt, alert_id=alert_id, telegram_user_id=member.telegram_user_id)
@@ -249,7 +251,7 @@ async def acknowledge_alert(request: Request) -> Response:
 
 async def review(request: Request) -> Response:
     rt = runtime_of(request)
-    event_id = _int(request.path_params["event_id"])
+    event_id = path_id(request.path_params["event_id"])
     async with staff_page(request, Permission.CRISIS) as (db, who, _):
         event = await db.get(CrisisEvent, event_id, with_for_update=True)
         if event is None or event.tier != "possible":
@@ -289,7 +291,7 @@ async def patients(request: Request) -> HTMLResponse:
     )
 
 
-def _int(value: str) -> int:
+def path_id(value: str) -> int:
     try:
         number = int(value)
     except ValueError:
@@ -317,7 +319,7 @@ def _range(request: Request, today: date) -> tuple[date, date]:
 
 async def patient(request: Request) -> HTMLResponse:
     rt = runtime_of(request)
-    patient_id = _int(request.path_params["patient_id"])
+    patient_id = path_id(request.path_params["patient_id"])
     now = rt.clock.now()
     async with staff_page(request) as (db, who, _):
         language = language_of(request)
@@ -355,7 +357,7 @@ async def patient(request: Request) -> HTMLResponse:
 
 async def export(request: Request) -> Response:
     rt = runtime_of(request)
-    patient_id = _int(request.path_params["patient_id"])
+    patient_id = path_id(request.path_params["patient_id"])
     fmt = parse_format(request.path_params["fmt"], default=None)  # type: ignore[arg-type]
     if fmt is None:
         raise Refused(404, "console.error.no_format")
@@ -393,17 +395,17 @@ async def staff_change(request: Request) -> Response:
     async with staff_page(request, Permission.STAFF) as (db, who, form):
         assert form is not None
         actor, now = console_actor(who.member), rt.clock.now()
-        staff_id = _int(request.path_params["staff_id"]) if action != "add" else 0
-        telegram_id, name = 0, _field(form, "name") or ""
+        staff_id = path_id(request.path_params["staff_id"]) if action != "add" else 0
+        telegram_id, name = 0, form_field(form, "name") or ""
         try:
             if action == "add":
-                role = StaffRole(_field(form, "role") or "counselor")
-                telegram_id = int(_field(form, "telegram_id") or "0")
+                role = StaffRole(form_field(form, "role") or "counselor")
+                telegram_id = int(form_field(form, "telegram_id") or "0")
                 await add_staff(db, telegram_id=telegram_id, name=name, role=role, now=now, actor=actor)
             elif action == "deactivate":
                 await deactivate(db, staff_id=staff_id, now=now, actor=actor)
             else:
-                role = StaffRole(_field(form, "role") or "")
+                role = StaffRole(form_field(form, "role") or "")
                 await set_role(db, staff_id=staff_id, role=role, now=now, actor=actor)
         except StaffError:
             problem = await _why_refused(db, action=action, staff_id=staff_id, telegram_id=telegram_id, name=name)
@@ -426,9 +428,9 @@ async def staff_invite(request: Request) -> HTMLResponse:
         assert form is not None
         language = language_of(request)
         try:
-            role = StaffRole(_field(form, "role") or "counselor")
+            role = StaffRole(form_field(form, "role") or "counselor")
             made, code = await issue_staff_invite(
-                db, name=_field(form, "name") or "", role=role, now=rt.clock.now(), actor=console_actor(who.member)
+                db, name=form_field(form, "name") or "", role=role, now=rt.clock.now(), actor=console_actor(who.member)
             )
         except ValueError:
             problem = t("console.staff.error.input", language)
@@ -493,7 +495,7 @@ async def _audit_rows(db: AsyncSession, request: Request) -> tuple[dict[str, str
     if filters["actor"]:
         query = query.where(AuditEvent.actor == filters["actor"])
     if filters["patient"]:
-        query = query.where(AuditEvent.patient_id == _int(filters["patient"]))
+        query = query.where(AuditEvent.patient_id == path_id(filters["patient"]))
     if filters["action"]:
         query = query.where(AuditEvent.action == filters["action"])
     try:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -48,3 +48,8 @@ def short_time(value: time, language: str) -> str:
 def ago(instant: datetime, now: datetime, language: str) -> str:
     """How long before `now`, in the largest unit that reads naturally: "3 days ago", "hace 2 semanas"."""
     return format_timedelta(instant - now, add_direction=True, locale=_locale(language))
+
+
+def short_day(day: date, language: str) -> str:
+    """A day heading in a week: "Mon 2 Mar", "lun, 2 mar", "Mo., 2. März"."""
+    return format_skeleton("MMMEd", day, locale=_locale(language))
