@@ -1,7 +1,9 @@
 """The console in headless Chromium against the real `moodbot run` process and the Bot API stand-in.
 
 Sign in through the link the bot sent, acknowledge a crisis alert and see the staff chat's alert edited, download a
-PDF, and a counselor refused the staff page. A screenshot of each main page goes to `test-output/screenshots/`.
+PDF, a counselor refused the staff page, a series booked in the calendar whose first reminder reaches the patient,
+and a staff invite link that registers its holder once. A screenshot of each main page goes to
+`test-output/screenshots/`.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ import socket
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -61,7 +65,11 @@ class Clinic:
 @pytest.fixture
 async def clinic(database_url: str, tmp_path: Path) -> AsyncIterator[Clinic]:
     port = free_port()
-    (tmp_path / "clinic.toml").write_text(f'[clinic]\nname = "Riverside Clinic"\nstaff_chat_id = {STAFF_CHAT}\n')
+    # No quiet hours: a booking's first reminder goes out at once whatever the hour the test runs at.
+    (tmp_path / "clinic.toml").write_text(
+        f'[clinic]\nname = "Riverside Clinic"\nstaff_chat_id = {STAFF_CHAT}\n'
+        '[appointments]\nquiet_start = "00:00"\nquiet_end = "00:00"\n'
+    )
     env = {"DATABASE_URL": database_url, "MOODBOT_ENCRYPTION_KEY": KEY, "TELEGRAM_BOT_USERNAME": "riverside_bot"}
     await moodbot(tmp_path, env, "staff", "add", "--telegram-id", str(ADMIN), "--name", "Dr. Admin", "--role", "admin")
     await moodbot(tmp_path, env, "staff", "add", "--telegram-id", str(COUNSELOR), "--name", "Dr. Reyes")
@@ -210,3 +218,49 @@ async def test_a_member_switches_the_console_to_their_language(clinic: Clinic, b
     await page.get_by_role("link", name="Patienten").click()
     await page.get_by_role("button", name="Suchen").wait_for()
     await shot(page, "patients-de")
+
+
+async def test_a_series_booked_in_the_calendar_sends_its_first_reminder(clinic: Clinic, browser: Browser) -> None:
+    await enrol_patient(clinic)
+    page = await signed_in(clinic, browser, COUNSELOR)
+    await page.get_by_role("link", name="Appointments").click()
+    await page.get_by_role("heading", name="Book an appointment").wait_for()
+    first = datetime.now(ZoneInfo("America/New_York")) + timedelta(hours=3)
+    await page.get_by_label("Patient", exact=True).select_option(label="Ana Weber (#1, America/New_York)")
+    await page.get_by_label("Kind", exact=True).select_option("infusion")
+    await page.get_by_label("Date and time, in the patient's time zone").fill(first.strftime("%Y-%m-%dT%H:%M"))
+    await page.get_by_label("How many appointments").fill("3")
+    await page.get_by_label("Every how many days").fill("7")
+    await page.get_by_role("button", name="Book", exact=True).click()
+    await page.wait_for_url("**/appointments?week=*")
+    await page.locator(".slot", has_text="Ana Weber").first.wait_for()
+    await shot(page, "appointments")
+
+    def reminded() -> list:
+        return [m for m in clinic.standin.sent(PATIENT) if (m.text or "").startswith("Reminder: your infusion")]
+
+    [reminder] = await clinic.standin.wait_for(reminded, timeout=30)
+    assert first.strftime("%H:%M") in reminder.text
+    phone = await signed_in(clinic, browser, COUNSELOR, phone=True)
+    await phone.goto(page.url)
+    await shot(phone, "appointments-phone")
+
+
+async def test_a_staff_invite_made_in_the_browser_registers_its_holder_once(clinic: Clinic, browser: Browser) -> None:
+    admin = await signed_in(clinic, browser, ADMIN)
+    await admin.get_by_role("link", name="Staff").click()
+    await admin.get_by_label("Name").first.wait_for()
+    await admin.locator("#invite-name").fill("Dr. Okafor")
+    await admin.get_by_role("button", name="Make an invite link").click()
+    link = await admin.locator(".invite input.link").input_value()
+    assert link.startswith("https://t.me/moodbot_demo_bot?start=staff-")  # the name the running bot learnt from getMe
+    await shot(admin, "staff-invite")
+    newcomer, stranger = 8201, 8202
+    await clinic.standin.send_command(newcomer, "start", link.split("?start=")[1])
+    [welcome] = await clinic.standin.wait_for_messages(newcomer, 1, timeout=30)
+    assert "Welcome, Dr. Okafor" in (welcome.text or "")
+    await clinic.standin.send_command(stranger, "start", link.split("?start=")[1])
+    [refused] = await clinic.standin.wait_for_messages(stranger, 1, timeout=30)
+    assert "used already or has expired" in (refused.text or "")
+    await admin.reload()
+    await admin.get_by_role("rowheader", name="Dr. Okafor").wait_for()
