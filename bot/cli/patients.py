@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
-from typing import Annotated, Any
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -12,25 +13,25 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import identifiers
-from bot.appointments.service import replan_patient
-from bot.checkin.service import replan_for
 from bot.cli.common import Env, UserError, emit_json, fail, load_env, local_moment, with_session
 from bot.cli.links import bot_username, print_invite
 from bot.clock import SystemClock
+from bot.enrollment import profile
+from bot.enrollment.lifecycle import (
+    KEEP,
+    ChangeRefused,
+    ProfileChange,
+    deactivate_patient,
+    edit_patient,
+    reactivate_patient,
+    record_holder,
+)
 from bot.enrollment.service import create_patient, issue_invite
-from bot.i18n.catalogue import LANGUAGES, supported
 from bot.invite_links import start_link
-from bot.reachability import reachable_again
-from bot.timeparse import parse_time, parse_timezone
-from storage import outbox
 from storage.models import CheckIn, Invite, JournalEntry, Patient, PatientStatus
 
 app = typer.Typer(help="Enrol and manage patients.", no_args_is_help=True)
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of a table.")]
-
-
-# Why a deactivated patient's planned messages were withdrawn: a reactivation plans those keys again.
-DEACTIVATED = "patient deactivated"
 
 
 def _profile(patient: Patient) -> dict[str, Any]:
@@ -70,68 +71,15 @@ async def _get_patient(session: AsyncSession, patient_id: int) -> Patient:
     return patient
 
 
-def _zone_or_fail(value: str) -> str:
-    zone = parse_timezone(value)
-    if zone is None:
-        raise typer.BadParameter(
-            f"unknown time zone {value!r}; use an IANA name such as Europe/Berlin", param_hint="--timezone"
-        )
-    return zone
+T = TypeVar("T")
 
 
-def _name_or_fail(value: str) -> str:
-    name = value.strip()
-    if not name or len(name) > 120:
-        raise typer.BadParameter("give a name of 1 to 120 characters", param_hint="--name")
-    return name
-
-
-def _time_or_fail(value: str) -> time:
-    parsed = parse_time(value)
-    if parsed is None:
-        raise typer.BadParameter(f"not a time of day: {value!r}; use HH:MM such as 20:00", param_hint="--checkin-time")
-    return parsed
-
-
-def _country_or_fail(value: str) -> str:
-    code = value.upper()
-    if len(code) != 2 or not code.isalpha():
-        raise typer.BadParameter(f"not a two-letter country code: {value!r}", param_hint="--country")
-    return code
-
-
-def _language_or_fail(value: str) -> str:
-    lang = supported(value)
-    if lang is None:
-        raise typer.BadParameter(
-            f"not a language the bot speaks: {value!r}; use one of {', '.join(LANGUAGES)}", param_hint="--language"
-        )
-    return lang
-
-
-def _external_id_or_fail(value: str) -> str | None:
+def _checked(check: Callable[[str], T], value: str, option: str) -> T:
+    """A profile check from bot.enrollment.profile, its complaint shown as the option's."""
     try:
-        return identifiers.external_id(value)
+        return check(value)
     except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--external-id") from None
-
-
-def _email_or_fail(value: str) -> str | None:
-    try:
-        return identifiers.email(value)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--email") from None
-
-
-async def _refuse_taken_record(session: AsyncSession, record: str | None, patient_id: int | None = None) -> None:
-    """A record number names one patient: the calendar import finds patients by it."""
-    if record is None:
-        return
-    holder = await session.scalar(
-        select(Patient).where(func.lower(Patient.external_id) == record.lower(), Patient.id != (patient_id or 0))
-    )
-    if holder is not None:
-        raise UserError(f"record number {record!r} is already patient #{holder.id} {holder.display_name}'s")
+        raise typer.BadParameter(str(exc), param_hint=option) from None
 
 
 ExternalIdOption = Annotated[
@@ -169,24 +117,25 @@ def add(
 ) -> None:
     """Create a patient and print their invite link."""
     env = load_env()
-    name = _name_or_fail(name)
-    record = _external_id_or_fail(external_id) if external_id is not None else None
-    address = _email_or_fail(email) if email is not None else None
-    zone = _zone_or_fail(timezone) if timezone else env.clinic.clinic.timezone
-    at = _time_or_fail(checkin_time) if checkin_time is not None else env.clinic.clinic.checkin_time
-    code = _country_or_fail(country or env.clinic.clinic.country)
-    lang = _language_or_fail(language) if language is not None else env.clinic.clinic.language
+    name = _checked(profile.name, name, "--name")
+    record = _checked(identifiers.external_id, external_id, "--external-id") if external_id is not None else None
+    address = _checked(identifiers.email, email, "--email") if email is not None else None
+    zone = _checked(profile.zone, timezone, "--timezone") if timezone else env.clinic.clinic.timezone
+    at = _checked(profile.checkin_time, checkin_time, "--checkin-time") if checkin_time else None
+    code = _checked(profile.country, country or env.clinic.clinic.country, "--country")
+    lang = _checked(profile.language, language, "--language") if language is not None else env.clinic.clinic.language
     now = SystemClock().now()
 
     async def work(session: AsyncSession) -> dict[str, Any]:
-        await _refuse_taken_record(session, record)
+        if record is not None and (holder := await record_holder(session, record)) is not None:
+            raise UserError(f"record number {record!r} is already patient #{holder.id} {holder.display_name}'s")
         patient = await create_patient(
             session,
             name=name,
             external_id=record,
             email=address,
             timezone=zone,
-            checkin_time=at,
+            checkin_time=at or env.clinic.clinic.checkin_time,
             country=code,
             language=lang,
             language_chosen=language is not None,
@@ -293,13 +242,10 @@ def deactivate(patient_id: int, as_json: JsonFlag = False) -> None:
 
     async def work(session: AsyncSession) -> dict[str, Any]:
         patient = await _get_patient(session, patient_id)
-        patient.status = PatientStatus.DEACTIVATED
-        patient.paused_until = None
-        await outbox.cancel_pending(session, patient_id=patient.id, reason=DEACTIVATED)
-        for open_invite in await session.scalars(
-            select(Invite).where(Invite.patient_id == patient.id, Invite.used_at.is_(None), Invite.revoked_at.is_(None))
-        ):
-            open_invite.revoked_at = now
+        try:
+            await deactivate_patient(session, patient, now=now)
+        except ChangeRefused as exc:
+            raise UserError(str(exc)) from None
         return _profile(patient)
 
     result = with_session(env, work)
@@ -329,33 +275,23 @@ def edit(
             "nothing to change: give --name, --timezone, --checkin-time, --country, --language, --external-id "
             "or --email"
         )
-    new_name = _name_or_fail(name) if name is not None else None
-    record = _external_id_or_fail(external_id) if external_id is not None else None
-    address = _email_or_fail(email) if email is not None else None
-    zone = _zone_or_fail(timezone) if timezone is not None else None
-    at = _time_or_fail(checkin_time) if checkin_time is not None else None
-    code = _country_or_fail(country) if country is not None else None
-    lang = _language_or_fail(language) if language is not None else None
+    change = ProfileChange(
+        name=_checked(profile.name, name, "--name") if name is not None else None,
+        timezone=_checked(profile.zone, timezone, "--timezone") if timezone is not None else None,
+        checkin_time=_checked(profile.checkin_time, checkin_time, "--checkin-time") if checkin_time else None,
+        country=_checked(profile.country, country, "--country") if country is not None else None,
+        language=_checked(profile.language, language, "--language") if language is not None else None,
+        external_id=KEEP if external_id is None else _checked(identifiers.external_id, external_id, "--external-id"),
+        email=_checked(identifiers.email, email, "--email") if email is not None else KEEP,
+    )
     now = SystemClock().now()
 
     async def work(session: AsyncSession) -> dict[str, Any]:
         patient = await _get_patient(session, patient_id)
-        patient.display_name = new_name or patient.display_name
-        if external_id is not None:
-            await _refuse_taken_record(session, record, patient.id)
-            patient.external_id = record
-        if email is not None:
-            patient.email = address
-        patient.country = code or patient.country
-        if lang is not None:
-            patient.language, patient.language_chosen = lang, True
-        times_move = (zone, at) != (None, None)
-        patient.timezone = zone or patient.timezone
-        patient.checkin_time = at or patient.checkin_time
-        if times_move and patient.status is PatientStatus.ACTIVE:
-            # Check-ins, and reminders kept out of the patient's night, are planned again in the new local time.
-            await replan_for(session, patient=patient, now=now, grace=_grace(env))
-            await replan_patient(session, patient_id=patient.id, config=env.clinic, now=now)
+        try:
+            await edit_patient(session, patient, change, config=env.clinic, now=now)
+        except ChangeRefused as exc:
+            raise UserError(str(exc)) from None
         return _profile(patient)
 
     result = with_session(env, work)
@@ -373,14 +309,10 @@ def reactivate(patient_id: int, as_json: JsonFlag = False) -> None:
 
     async def work(session: AsyncSession) -> dict[str, Any]:
         patient = await _get_patient(session, patient_id)
-        if patient.status is not PatientStatus.DEACTIVATED:
-            raise UserError(f"patient {patient_id} is not deactivated (status: {patient.status.value})")
-        if patient.telegram_user_id is None:
-            patient.status = PatientStatus.INVITED
-        else:
-            patient.status = PatientStatus.ACTIVE
-            await outbox.forget_cancelled(session, patient_id=patient.id, reason=DEACTIVATED)
-            await reachable_again(session, patient=patient, config=env.clinic, now=now, grace=_grace(env))
+        try:
+            await reactivate_patient(session, patient, config=env.clinic, now=now)
+        except ChangeRefused as exc:
+            raise UserError(str(exc)) from None
         return _profile(patient)
 
     result = with_session(env, work)
@@ -390,7 +322,3 @@ def reactivate(patient_id: int, as_json: JsonFlag = False) -> None:
     Console().print(f"Patient #{result['id']} {result['name']} is {result['status']} again.", highlight=False)
     if result["status"] == PatientStatus.INVITED:
         Console().print(f"They have not joined yet: moodbot patients invite {result['id']}", highlight=False)
-
-
-def _grace(env: Env) -> timedelta:
-    return timedelta(hours=env.clinic.clinic.checkin_grace_hours)
