@@ -16,6 +16,7 @@ ERASE = "erase"
 VIEW = "view"  # a patient's journal shown in the console
 SIGN_IN = "sign_in"
 STAFF_CHANGE = "staff"  # staff added, deactivated or given another role
+PATIENT_CHANGE = "patient"  # a patient added, invited, corrected, deactivated or reactivated by staff
 ACKNOWLEDGE = "acknowledge"
 REVIEW = "review"  # a possible crisis reviewed
 

@@ -715,6 +715,7 @@ EN: dict[str, str | Plural] = {
     "console.audit.action.acknowledge": "alert acknowledged",
     "console.audit.action.review": "possible crisis reviewed",
     "console.audit.action.staff": "staff change",
+    "console.audit.action.patient": "patient change",
     "console.actor.staff": "Telegram",
     "console.actor.patient": "patient",
     "console.actor.cli": "command line",

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from telegram import Bot
 from typer.core import TyperGroup
 
+from bot.audit import Actor, ActorKind
 from bot.clinic import ClinicConfig, load_clinic_config
 from bot.errors import ConfigError
 from bot.settings import DATABASE_FILE, KEY_FILE, Settings, load_settings
@@ -199,6 +200,11 @@ def operator() -> str:
         return getpass.getuser()
     except (OSError, KeyError):  # no user name in some containers
         return f"uid {os.getuid()}"
+
+
+def cli_actor() -> Actor:
+    """The command line's operator, as the audit trail names them."""
+    return Actor(ActorKind.CLI, operator())
 
 
 def emit_json(document: Any) -> None:

@@ -12,8 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.audit import Actor, ActorKind
-from bot.cli.common import UserError, date_option, emit_json, fail, load_env, operator, with_session
+from bot.cli.common import UserError, cli_actor, date_option, emit_json, fail, load_env, with_session
 from bot.clock import SystemClock
 from bot.export.formats import Format, render
 from bot.export.model import ExportData
@@ -58,7 +57,7 @@ def export(
     if out.exists() and not force:
         fail(f"{out} already exists; add --force to replace it")
     now = SystemClock().now()
-    actor = Actor(ActorKind.CLI, operator())
+    actor = cli_actor()
     with Progress(
         TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=Console(stderr=True), transient=True
     ) as progress:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import identifiers
-from bot.cli.common import Env, UserError, emit_json, fail, load_env, local_moment, with_session
+from bot.cli.common import Env, UserError, cli_actor, emit_json, fail, load_env, local_moment, with_session
 from bot.cli.links import bot_username, print_invite
 from bot.clock import SystemClock
 from bot.enrollment import profile
@@ -21,6 +21,7 @@ from bot.enrollment.lifecycle import (
     KEEP,
     ChangeRefused,
     ProfileChange,
+    audit_patient,
     deactivate_patient,
     edit_patient,
     reactivate_patient,
@@ -141,6 +142,7 @@ def add(
             language_chosen=language is not None,
             now=now,
         )
+        audit_patient(session, actor=cli_actor(), patient=patient, change="added", now=now)
         return {**_profile(patient), **await _invite_fields(session, env, patient, now)}
 
     result = with_session(env, work)
@@ -162,6 +164,7 @@ def invite(patient_id: int, as_json: JsonFlag = False) -> None:
             raise UserError(f"patient {patient_id} is deactivated")
         if patient.telegram_user_id is not None:
             raise UserError(f"patient {patient_id} is already linked to a Telegram account")
+        audit_patient(session, actor=cli_actor(), patient=patient, change="invited", now=now)
         return {**_profile(patient), **await _invite_fields(session, env, patient, now)}
 
     result = with_session(env, work)
@@ -243,7 +246,7 @@ def deactivate(patient_id: int, as_json: JsonFlag = False) -> None:
     async def work(session: AsyncSession) -> dict[str, Any]:
         patient = await _get_patient(session, patient_id)
         try:
-            await deactivate_patient(session, patient, now=now)
+            await deactivate_patient(session, patient, now=now, actor=cli_actor())
         except ChangeRefused as exc:
             raise UserError(str(exc)) from None
         return _profile(patient)
@@ -289,7 +292,7 @@ def edit(
     async def work(session: AsyncSession) -> dict[str, Any]:
         patient = await _get_patient(session, patient_id)
         try:
-            await edit_patient(session, patient, change, config=env.clinic, now=now)
+            await edit_patient(session, patient, change, config=env.clinic, now=now, actor=cli_actor())
         except ChangeRefused as exc:
             raise UserError(str(exc)) from None
         return _profile(patient)
@@ -310,7 +313,7 @@ def reactivate(patient_id: int, as_json: JsonFlag = False) -> None:
     async def work(session: AsyncSession) -> dict[str, Any]:
         patient = await _get_patient(session, patient_id)
         try:
-            await reactivate_patient(session, patient, config=env.clinic, now=now)
+            await reactivate_patient(session, patient, config=env.clinic, now=now, actor=cli_actor())
         except ChangeRefused as exc:
             raise UserError(str(exc)) from None
         return _profile(patient)

@@ -11,8 +11,7 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.audit import Actor, ActorKind
-from bot.cli.common import Env, UserError, emit_json, load_env, local_moment, operator, with_session
+from bot.cli.common import Env, UserError, cli_actor, emit_json, load_env, local_moment, with_session
 from bot.cli.links import bot_username, print_invite
 from bot.clock import SystemClock
 from bot.console.auth import issue_link
@@ -33,10 +32,6 @@ def _row(member: Staff) -> dict[str, Any]:
         "state": "active" if member.active else "deactivated",
         "created_at": member.created_at.isoformat(),
     }
-
-
-def _cli_actor() -> Actor:
-    return Actor(ActorKind.CLI, operator())
 
 
 def _change(env: Env, change: Callable[[AsyncSession], Awaitable[Staff]]) -> dict[str, Any]:
@@ -72,7 +67,7 @@ def add(
     now = SystemClock().now()
     result = _change(
         env,
-        lambda s: add_staff(s, telegram_id=telegram_id, name=name, role=role, now=now, actor=_cli_actor()),
+        lambda s: add_staff(s, telegram_id=telegram_id, name=name, role=role, now=now, actor=cli_actor()),
     )
     _print(result, as_json, "added")
 
@@ -85,9 +80,7 @@ def deactivate_(
     """Stop a staff member: no more console, staff commands or acknowledgements; their sessions end now."""
     env = load_env()
     now = SystemClock().now()
-    _print(
-        _change(env, lambda s: deactivate(s, staff_id=staff_id, now=now, actor=_cli_actor())), as_json, "deactivated"
-    )
+    _print(_change(env, lambda s: deactivate(s, staff_id=staff_id, now=now, actor=cli_actor())), as_json, "deactivated")
 
 
 @app.command("set-role")
@@ -99,7 +92,7 @@ def set_role_(
     """Make a staff member a counselor or an admin."""
     env = load_env()
     now = SystemClock().now()
-    result = _change(env, lambda s: set_role(s, staff_id=staff_id, role=role, now=now, actor=_cli_actor()))
+    result = _change(env, lambda s: set_role(s, staff_id=staff_id, role=role, now=now, actor=cli_actor()))
     _print(result, as_json, "is now " + role.value)
 
 
@@ -139,7 +132,7 @@ def invite(
 
     async def work(session: AsyncSession) -> dict[str, Any]:
         try:
-            made, code = await issue_staff_invite(session, name=name, role=role, now=now, actor=_cli_actor(), days=days)
+            made, code = await issue_staff_invite(session, name=name, role=role, now=now, actor=cli_actor(), days=days)
         except StaffError as exc:
             raise UserError(str(exc)) from None
         username = await bot_username(session, env)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.appointments.service import replan_patient
+from bot.audit import PATIENT_CHANGE, Actor, audit
 from bot.checkin.service import replan_for
 from bot.clinic import ClinicConfig
 from bot.reachability import reachable_again
@@ -56,8 +57,28 @@ def _grace(config: ClinicConfig) -> timedelta:
     return timedelta(hours=config.clinic.checkin_grace_hours)
 
 
+def audit_patient(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    patient: Patient,
+    change: str,
+    now: datetime,
+    fields: list[str] | None = None,
+) -> None:
+    """Who did what to whose record; the fields changed are named, never their values."""
+    detail: dict[str, str] = {"change": change, **({"fields": ",".join(fields)} if fields else {})}
+    audit(session, actor=actor, patient_id=patient.id, action=PATIENT_CHANGE, now=now, detail=detail)
+
+
 async def edit_patient(
-    session: AsyncSession, patient: Patient, change: ProfileChange, *, config: ClinicConfig, now: datetime
+    session: AsyncSession,
+    patient: Patient,
+    change: ProfileChange,
+    *,
+    config: ClinicConfig,
+    now: datetime,
+    actor: Actor,
 ) -> None:
     """Apply `change`; an active patient's check-ins and reminders are planned again at once when a time zone or
     check-in time is given."""
@@ -70,6 +91,7 @@ async def edit_patient(
         patient.external_id = change.external_id
     if change.email is not KEEP:
         patient.email = change.email
+    before = _fields(patient)
     patient.display_name = change.name or patient.display_name
     patient.country = change.country or patient.country
     if change.language is not None:
@@ -81,9 +103,25 @@ async def edit_patient(
         # Check-ins, and reminders kept out of the patient's night, are planned again in the new local time.
         await replan_for(session, patient=patient, now=now, grace=_grace(config))
         await replan_patient(session, patient_id=patient.id, config=config, now=now)
+    after = _fields(patient)
+    changed = [name for name in before if before[name] != after[name]]
+    if changed:
+        audit_patient(session, actor=actor, patient=patient, change="edited", now=now, fields=changed)
 
 
-async def deactivate_patient(session: AsyncSession, patient: Patient, *, now: datetime) -> None:
+def _fields(patient: Patient) -> dict[str, object]:
+    return {
+        "name": patient.display_name,
+        "timezone": patient.timezone,
+        "checkin_time": patient.checkin_time,
+        "country": patient.country,
+        "language": patient.language,
+        "external_id": patient.external_id,
+        "email": patient.email,
+    }
+
+
+async def deactivate_patient(session: AsyncSession, patient: Patient, *, now: datetime, actor: Actor) -> None:
     """No more messages; the records stay for the clinic, and open invites stop working."""
     if patient.status is PatientStatus.DEACTIVATED:
         raise ChangeRefused(f"patient {patient.id} is already deactivated")
@@ -94,12 +132,16 @@ async def deactivate_patient(session: AsyncSession, patient: Patient, *, now: da
         select(Invite).where(Invite.patient_id == patient.id, Invite.used_at.is_(None), Invite.revoked_at.is_(None))
     ):
         open_invite.revoked_at = now
+    audit_patient(session, actor=actor, patient=patient, change="deactivated", now=now)
 
 
-async def reactivate_patient(session: AsyncSession, patient: Patient, *, config: ClinicConfig, now: datetime) -> None:
+async def reactivate_patient(
+    session: AsyncSession, patient: Patient, *, config: ClinicConfig, now: datetime, actor: Actor
+) -> None:
     """Messages start again; one who never joined goes back to invited (and needs a fresh invite)."""
     if patient.status is not PatientStatus.DEACTIVATED:
         raise ChangeRefused(f"patient {patient.id} is not deactivated (status: {patient.status.value})")
+    audit_patient(session, actor=actor, patient=patient, change="reactivated", now=now)
     if patient.telegram_user_id is None:
         patient.status = PatientStatus.INVITED
         return
