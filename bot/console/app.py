@@ -23,7 +23,7 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bot import metrics as process_metrics
-from bot.console import calendar, views
+from bot.console import calendar, enrolment, views
 from bot.console.database_figures import DatabaseFigures
 from bot.console.format import FILTERS, GLOBALS
 from bot.console.security import RateLimit, SecurityHeaders
@@ -116,6 +116,10 @@ def build_console(rt: Runtime, *, pages: bool = True, extra: Sequence[tuple[str,
         Route("/appointments", calendar.book, methods=["POST"]),
         Route("/appointments/{appointment_id}/{action}", calendar.change, methods=["POST"]),
         Route("/patients", views.patients),
+        Route("/patients/new", enrolment.new_patient),
+        Route("/patients/new", enrolment.add_patient, methods=["POST"]),
+        Route("/patients/{patient_id}/profile", enrolment.profile_page),
+        Route("/patients/{patient_id}/{action}", enrolment.change_patient, methods=["POST"]),
         Route("/patients/{patient_id}", views.patient),
         Route("/patients/{patient_id}/export.{fmt}", views.export),
         Route("/staff", views.staff),

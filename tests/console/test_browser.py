@@ -264,3 +264,25 @@ async def test_a_staff_invite_made_in_the_browser_registers_its_holder_once(clin
     assert "used already or has expired" in (refused.text or "")
     await admin.reload()
     await admin.get_by_role("rowheader", name="Dr. Okafor").wait_for()
+
+
+async def test_a_patient_added_in_the_browser_gets_a_link_a_qr_code_and_a_message(
+    clinic: Clinic, browser: Browser
+) -> None:
+    page = await signed_in(clinic, browser, COUNSELOR)
+    await page.get_by_role("link", name="Patients").click()
+    await page.get_by_role("link", name="Add a patient").click()
+    await page.get_by_label("Name", exact=True).fill("Carla Díaz")
+    await page.locator("#timezone").fill("madrid")
+    await page.locator("#country").fill("ES")
+    await page.locator("#patient-language").select_option("es")
+    await page.get_by_role("button", name="Add and make an invite link").click()
+    await page.get_by_role("heading", name="Invite for Carla Díaz").wait_for()
+    assert await page.locator("figure.qr svg").count() == 1
+    message = await page.locator("textarea.message").input_value()
+    assert message.startswith("Hola Carla Díaz")
+    await shot(page, "patient-invite")
+    code = (await page.locator(".invite input.link").input_value()).split("?start=")[1]
+    await clinic.standin.send_command(8301, "start", code)
+    [consent] = await clinic.standin.wait_for_messages(8301, 1, timeout=30)
+    assert "Carla" in (consent.text or "")

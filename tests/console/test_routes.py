@@ -19,7 +19,10 @@ ANA = 7101
 COUNSELOR = 7102
 ADMIN = 7103
 STAFF_CHAT = -1001234567890
-PAGES = ["/", "/patients", "/patients/1", "/staff", "/audit", "/audit.csv", "/patients/1/export.csv"]
+PAGES = [
+    "/", "/patients", "/patients/1", "/staff", "/audit", "/audit.csv", "/patients/1/export.csv", "/appointments",
+    "/patients/new", "/patients/1/profile",
+]  # fmt: skip
 
 
 async def rows(bot: LocalBot, model: type) -> list:
