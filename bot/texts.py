@@ -589,6 +589,39 @@ EN: dict[str, str | Plural] = {
     "console.appt.error.repeat": "For a series, tick weekdays or give a number of days, not both.",
     "console.appt.error.cancelled": "This appointment is cancelled.",
     "console.appt.error.not_begun": "This appointment has not begun yet; mark it once it has.",
+    "console.import.title": "Import from a calendar",
+    "console.import.upload_title": "Choose a file",
+    "console.import.hint": (
+        "An .ics export from Google Calendar or Outlook, or a CSV (with , or ; between cells). Patients are found by "
+        "an attendee's e-mail, their record number or their name in the event; you see every row before anything is "
+        "saved, and importing the same file again changes nothing."
+    ),
+    "console.import.file": "Calendar or CSV file",
+    "console.import.see_preview": "See what it holds",
+    "console.import.preview": "What importing {name} does",
+    "console.import.bad_rows": Plural(
+        "{count} row cannot be imported as it is:", "{count} rows cannot be imported as they are:", "count"
+    ),
+    "console.import.line": "Line",
+    "console.import.reason": "Why",
+    "console.import.assign": "Patient",
+    "console.import.assign_line": "Patient for line {line}",
+    "console.import.fix_file": "Mend these rows in the calendar or the file, then choose it again.",
+    "console.import.check_again": "Check again with these patients",
+    "console.import.go": "Import",
+    "console.import.when": "When (the patient's time)",
+    "console.import.action": "Importing",
+    "console.import.will.created": "books it",
+    "console.import.will.updated": "changes it",
+    "console.import.will.unchanged": "changes nothing",
+    "console.import.will.cancelled": "cancels it",
+    "console.import.will.skipped": "skips it (cancelled, never booked)",
+    "console.import.done": (
+        "Imported: {created} booked, {updated} changed, {unchanged} unchanged, {cancelled} cancelled."
+    ),
+    "console.import.see_week": "See them in the week",
+    "console.import.error.file": "Please choose a file.",
+    "console.import.error.size": "This file is larger than {megabytes} MB.",
     "console.weekday.mon": "Mon",
     "console.weekday.tue": "Tue",
     "console.weekday.wed": "Wed",

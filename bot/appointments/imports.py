@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from bot.appointments.matching import Matching, NoMatch
+from bot.appointments.matching import Matching, NoMatch, NoPatient
 from bot.appointments.schedule import LocalTimeError, to_utc
 from bot.timeparse import parse_timezone
 
@@ -51,10 +51,14 @@ class ImportedAppointment:
 class RowError:
     line: int
     reason: str
+    # The row's patient could not be found from its words: choosing one for it would mend this.
+    unmatched: bool = False
 
 
 class _Bad(ValueError):
-    pass
+    def __init__(self, message: str, *, unmatched: bool = False) -> None:
+        super().__init__(message)
+        self.unmatched = unmatched
 
 
 class _Problems:
@@ -62,13 +66,19 @@ class _Problems:
 
     def __init__(self) -> None:
         self.found: list[str] = []
+        self.unmatched = False
 
     def check(self, step: Callable[..., T], *args: Any) -> T | None:
         try:
             return step(*args)
         except (_Bad, NoMatch) as exc:
             self.found.append(str(exc))
+            self.unmatched = self.unmatched or isinstance(exc, NoPatient)
             return None
+
+    def raise_found(self) -> None:
+        if self.found:
+            raise _Bad("; ".join(self.found), unmatched=self.unmatched)
 
 
 def _number(text: str) -> int | None:
@@ -220,7 +230,7 @@ def parse_csv(
         try:
             row = _csv_row(start_line, record, kinds, default_timezone, default_durations, match)
         except _Bad as exc:
-            errors.append(RowError(start_line, str(exc)))
+            errors.append(RowError(start_line, str(exc), exc.unmatched))
             continue
         if row.uid in first_seen:
             what = f"uid {row.uid!r} is" if "uid" in record and record["uid"].strip() else "the same booking is"
@@ -231,9 +241,9 @@ def parse_csv(
     return rows, errors
 
 
-def _matched_patient(match: Matching, cell: str) -> int:
+def _matched_patient(match: Matching, cell: str, line: int) -> int:
     emails = [cell.strip()] if "@" in cell else []
-    return match.patients.find(cell, emails=emails)
+    return match.patient(line, cell, emails=emails)
 
 
 def _delimiter(text: str) -> str:
@@ -275,7 +285,7 @@ def _csv_row(
         patient_id = check(_patient, record["patient_id"])
     else:
         assert match is not None  # the header check refuses a 'patient' column otherwise
-        patient_id = check(_matched_patient, match, record["patient"])
+        patient_id = check(_matched_patient, match, record["patient"], line)
     kind = check(_kind, record["kind"], kinds, match)
     zone = check(_zone, record.get("timezone"), default_zone)
     starts_at = check(_start, record["start"], zone) if zone else None
@@ -283,8 +293,7 @@ def _csv_row(
     location = check(_text, record.get("location"), "location")
     notes = check(_text, record.get("notes"), "notes")
     uid = check(_uid, (record.get("uid") or "").strip())
-    if problems.found:
-        raise _Bad("; ".join(problems.found))
+    problems.raise_found()
     assert patient_id is not None and kind is not None and starts_at is not None and duration is not None
     if not uid:
         uid = f"csv:{patient_id}:{kind}:{starts_at:%Y-%m-%dT%H:%MZ}"
@@ -330,7 +339,7 @@ def parse_ics(
             try:
                 row = _event(line, event, kinds, default_timezone, default_durations, match)
             except _Bad as exc:
-                errors.append(RowError(line, str(exc)))
+                errors.append(RowError(line, str(exc), exc.unmatched))
                 continue
             except Exception as exc:  # a value icalendar decodes in a way not foreseen here
                 errors.append(RowError(line, f"unreadable event: {_first_line(exc)}"))
@@ -367,7 +376,7 @@ def _ics_uid(event: Any) -> str:
     return _uid(uid)
 
 
-def _ics_patient(event: Any, match: Matching | None) -> int:
+def _ics_patient(event: Any, match: Matching | None, line: int) -> int:
     value = _one(event, "X-MOODBOT-PATIENT")
     if value is not None and str(value).strip():
         return _patient(value)
@@ -377,7 +386,8 @@ def _ics_patient(event: Any, match: Matching | None) -> int:
     attendees = raw if isinstance(raw, list) else [raw] if raw is not None else []
     emails = [str(a).strip().removeprefix("mailto:").removeprefix("MAILTO:") for a in attendees]
     summary = str(_one(event, "SUMMARY") or "")
-    return match.patients.find(summary, emails=emails, more=str(_one(event, "DESCRIPTION") or ""))
+    more = str(_one(event, "DESCRIPTION") or "")
+    return match.patient(line, summary, emails=emails, more=more, uid=str(event.get("UID") or "").strip())
 
 
 def _ics_kind(event: Any, kinds: Collection[str], match: Matching | None) -> str:
@@ -456,15 +466,14 @@ def _event(
     problems = _Problems()
     check = problems.check
     uid = check(_ics_uid, event)
-    patient_id = check(_ics_patient, event, match)
+    patient_id = check(_ics_patient, event, match, line)
     kind = check(_ics_kind, event, kinds, match)
     when = check(_ics_when, event, default_zone)
     location = check(lambda: _text(_one(event, "LOCATION"), "location"))
     notes = check(lambda: _text(_one(event, "DESCRIPTION"), "notes"))
     status = check(lambda: str(_one(event, "STATUS") or "").strip().upper())
     check(_ics_repeats, event)
-    if problems.found:
-        raise _Bad("; ".join(problems.found))
+    problems.raise_found()
     assert uid is not None and patient_id is not None and kind is not None and when is not None
     starts_at, duration = when
     return ImportedAppointment(
@@ -483,6 +492,9 @@ def _event(
 # --- files -------------------------------------------------------------------------------------------------
 
 
+SUFFIXES = (".csv", ".ics", ".ical", ".ifb", ".icalendar")
+
+
 def parse_file(
     path: Path,
     *,
@@ -492,13 +504,35 @@ def parse_file(
     match: Matching | None = None,
 ) -> tuple[list[ImportedAppointment], list[RowError]]:
     """By suffix: .csv, or .ics (also .ical, .ifb, .icalendar), case-insensitive; any other gives one error."""
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".ics", ".ical", ".ifb", ".icalendar"):
+    if path.suffix.lower() not in SUFFIXES:
         return [], [RowError(0, f"unknown file type {path.suffix!r}; use .csv or .ics")]
     try:
         data = path.read_bytes()
     except OSError as exc:
         return [], [RowError(0, f"cannot read {path.name}: {exc.strerror or exc}")]
+    return parse_bytes(
+        path.name,
+        data,
+        kinds=kinds,
+        default_timezone=default_timezone,
+        default_durations=default_durations,
+        match=match,
+    )
+
+
+def parse_bytes(
+    name: str,
+    data: bytes,
+    *,
+    kinds: Collection[str],
+    default_timezone: str,
+    default_durations: Mapping[str, int],
+    match: Matching | None = None,
+) -> tuple[list[ImportedAppointment], list[RowError]]:
+    """A file's content, read as its name's suffix says (an upload in the console, a file on the command line)."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUFFIXES:
+        return [], [RowError(0, f"unknown file type {suffix or name!r}; use .csv or .ics")]
     options: dict[str, Any] = {
         "kinds": kinds,
         "default_timezone": default_timezone,

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 V = TypeVar("V")
@@ -24,6 +24,10 @@ _AROUND = r"(?<![^\W_]){}(?![^\W_])"
 
 class NoMatch(ValueError):
     """Why an event's patient or kind could not be told; the message is shown beside the row."""
+
+
+class NoPatient(NoMatch):
+    """The patient could not be told: a person may choose one for the row."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +105,7 @@ class PatientMatcher:
         by_name = self._names.longest(text)
         if by_name:
             return _one(by_name, f"{text!r}")
-        raise NoMatch(f"no patient's name, record number or e-mail in {_shown(text)}")
+        raise NoPatient(f"no patient's name, record number or e-mail in {_shown(text)}")
 
 
 def _unique(found: Iterable[Known]) -> list[Known]:
@@ -110,7 +114,7 @@ def _unique(found: Iterable[Known]) -> list[Known]:
 
 def _one(found: list[Known], clue: str) -> int:
     if len(found) > 1:
-        raise NoMatch(
+        raise NoPatient(
             f"{clue} fits more than one patient ({', '.join(map(str, found))}); "
             "give the record number or e-mail to tell them apart"
         )
@@ -141,7 +145,21 @@ class KindMatcher:
 
 @dataclass(frozen=True, slots=True)
 class Matching:
-    """What an import uses to read events and rows that carry no patient id or known kind."""
+    """What an import uses to read events and rows that carry no patient id or known kind. `assigned`: patients a
+    person chose for rows by line (in the console's preview); `booked`: the patient of each event imported before,
+    by UID, for an event whose words name no one (so a re-import keeps what was assigned)."""
 
     patients: PatientMatcher
     kinds: KindMatcher
+    assigned: Mapping[int, int] = field(default_factory=dict)
+    booked: Mapping[str, int] = field(default_factory=dict)
+
+    def patient(self, line: int, text: str, *, emails: Sequence[str] = (), more: str = "", uid: str = "") -> int:
+        if line in self.assigned:
+            return self.assigned[line]
+        try:
+            return self.patients.find(text, emails=emails, more=more)
+        except NoMatch:
+            if uid in self.booked:
+                return self.booked[uid]
+            raise

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -268,13 +268,26 @@ async def cancel(session: AsyncSession, *, appointment_id: int, now: datetime) -
 class ImportReport:
     counts: Counter[str]
     errors: list[RowError]
+    # Each good row and what importing it does (or did): created, updated, unchanged, cancelled or skipped.
+    actions: list[tuple[ImportedAppointment, str]] = field(default_factory=list)
 
 
-async def matching_for(session: AsyncSession, config: ClinicConfig) -> Matching:
-    """Every patient's name, record number and e-mail, and every kind's name, labels and keywords."""
+async def matching_for(
+    session: AsyncSession, config: ClinicConfig, assigned: Mapping[int, int] | None = None
+) -> Matching:
+    """Every patient's name, record number and e-mail, every kind's name, labels and keywords, and the patient of
+    every event imported before."""
     found = await session.execute(select(Patient.id, Patient.display_name, Patient.external_id, Patient.email))
     kinds = {name: [*kind.label.values(), *kind.keywords] for name, kind in config.appointments.kinds.items()}
-    return Matching(PatientMatcher(Known(*row) for row in found), KindMatcher(kinds))
+    booked = await session.execute(
+        select(Appointment.source_uid, Appointment.patient_id).where(Appointment.source_uid.is_not(None))
+    )
+    return Matching(
+        PatientMatcher(Known(*row) for row in found),
+        KindMatcher(kinds),
+        assigned=dict(assigned or {}),
+        booked={uid: patient_id for uid, patient_id in booked if uid is not None},
+    )
 
 
 async def import_appointments(
@@ -284,9 +297,10 @@ async def import_appointments(
     config: ClinicConfig,
     now: datetime,
     bad_rows: Sequence[RowError] = (),
+    dry_run: bool = False,
 ) -> ImportReport:
     """All or nothing: unknown patients are errors too, reported with the file's `bad_rows` in one list by line,
-    and any error imports no row at all."""
+    and any error imports no row at all. `dry_run`: say what each row would do, and change nothing."""
     ids = {row.patient_id for row in rows}
     found = await session.execute(select(Patient.id, Patient.status).where(Patient.id.in_(ids)))
     known = {patient_id: status for patient_id, status in found}
@@ -297,24 +311,57 @@ async def import_appointments(
         for row in rows
         if known.get(row.patient_id) in (None, PatientStatus.DEACTIVATED)
     ]
-    if errors or bad_rows:
-        return ImportReport(Counter(), sorted([*bad_rows, *errors], key=lambda error: error.line))
+    every_error = sorted([*bad_rows, *errors], key=lambda error: error.line)
+    if every_error and not dry_run:
+        return ImportReport(Counter(), every_error)
     counts: Counter[str] = Counter()
+    actions: list[tuple[ImportedAppointment, str]] = []
     existing = {
         a.source_uid: a
         for a in await session.scalars(select(Appointment).where(Appointment.source_uid.in_([r.uid for r in rows])))
     }
+    unknown = {error.line for error in errors}
     for row in rows:
-        counts[await _apply(session, row, existing.get(row.uid), config, now)] += 1
-    return ImportReport(counts, [])
+        if row.line in unknown:
+            continue  # a preview shows what the good rows would do beside the bad ones
+        current = existing.get(row.uid)
+        action = planned_action(row, current) if dry_run else await _apply(session, row, current, config, now)
+        counts[action] += 1
+        actions.append((row, action))
+    return ImportReport(counts, every_error, actions)
+
+
+def _fields(row: ImportedAppointment) -> tuple[object, ...]:
+    return (row.patient_id, row.kind, row.starts_at, row.duration_minutes, row.location, row.notes)
+
+
+def _booked_fields(current: Appointment) -> tuple[object, ...]:
+    return (
+        current.patient_id,
+        current.kind,
+        current.starts_at,
+        current.duration_minutes,
+        current.location,
+        current.notes,
+    )
+
+
+def planned_action(row: ImportedAppointment, current: Appointment | None) -> str:
+    """What importing `row` does to `current`, the booking with its UID (None: there is none yet)."""
+    if current is None:
+        return "skipped" if row.cancelled else "created"
+    if row.cancelled:
+        return "unchanged" if current.status is AppointmentStatus.CANCELLED else "cancelled"
+    if _fields(row) == _booked_fields(current) and current.status is not AppointmentStatus.CANCELLED:
+        return "unchanged"  # an attended or missed mark stays: the file knows nothing of it
+    return "updated"
 
 
 async def _apply(
     session: AsyncSession, row: ImportedAppointment, current: Appointment | None, config: ClinicConfig, now: datetime
 ) -> str:
-    if current is None:
-        if row.cancelled:
-            return "skipped"
+    action = planned_action(row, current)
+    if action == "created":
         await book(
             session,
             patient_id=row.patient_id,
@@ -327,33 +374,20 @@ async def _apply(
             now=now,
             source_uid=row.uid,
         )
-        return "created"
-    if row.cancelled:
-        if current.status is AppointmentStatus.CANCELLED:
-            return "unchanged"
+    elif action == "cancelled":
+        assert current is not None
         await cancel(session, appointment_id=current.id, now=now)
-        return "cancelled"
-    wanted = (row.patient_id, row.kind, row.starts_at, row.duration_minutes, row.location, row.notes)
-    have = (
-        current.patient_id,
-        current.kind,
-        current.starts_at,
-        current.duration_minutes,
-        current.location,
-        current.notes,
-    )
-    if wanted == have and current.status is not AppointmentStatus.CANCELLED:
-        return "unchanged"  # an attended or missed mark stays: the file knows nothing of it
-    if current.starts_at != row.starts_at:
-        current.confirmed_at = None
-    await plan_again(session, {current.patient_id, row.patient_id})
-    (current.patient_id, current.kind, current.starts_at, current.duration_minutes, current.location, current.notes) = (
-        wanted
-    )
-    current.status = AppointmentStatus.SCHEDULED
-    current.updated_at = now
-    await plan_messages(session, appointment=current, config=config, now=now)
-    return "updated"
+    elif action == "updated":
+        assert current is not None
+        if current.starts_at != row.starts_at:
+            current.confirmed_at = None
+        await plan_again(session, {current.patient_id, row.patient_id})
+        (current.patient_id, current.kind, current.starts_at, current.duration_minutes, current.location,
+         current.notes) = _fields(row)  # fmt: skip
+        current.status = AppointmentStatus.SCHEDULED
+        current.updated_at = now
+        await plan_messages(session, appointment=current, config=config, now=now)
+    return action
 
 
 async def replan_patient(session: AsyncSession, *, patient_id: int, config: ClinicConfig, now: datetime) -> None:

@@ -23,7 +23,7 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bot import metrics as process_metrics
-from bot.console import calendar, enrolment, views
+from bot.console import calendar, calendar_import, enrolment, views
 from bot.console.database_figures import DatabaseFigures
 from bot.console.format import FILTERS, GLOBALS
 from bot.console.security import RateLimit, SecurityHeaders
@@ -114,6 +114,8 @@ def build_console(rt: Runtime, *, pages: bool = True, extra: Sequence[tuple[str,
         Route("/reviews/{event_id}", views.review, methods=["POST"]),
         Route("/appointments", calendar.appointments),
         Route("/appointments", calendar.book, methods=["POST"]),
+        Route("/appointments/import", calendar_import.import_form),
+        Route("/appointments/import", calendar_import.import_file, methods=["POST"]),
         Route("/appointments/{appointment_id}/{action}", calendar.change, methods=["POST"]),
         Route("/patients", views.patients),
         Route("/patients/new", enrolment.new_patient),

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.appointments.imports import parse_csv, parse_ics
-from bot.appointments.matching import KindMatcher, Known, Matching, NoMatch, PatientMatcher, words
+from bot.appointments.matching import KindMatcher, Known, Matching, NoMatch, NoPatient, PatientMatcher, words
 from bot.clinic import ClinicConfig
 
 ANA = Known(1, "Ana Ruiz", "MRN-0042", "ana.ruiz@example.org")
@@ -215,3 +215,12 @@ def test_a_patient_column_needs_matching_and_cannot_stand_beside_patient_id() ->
         1
     ]
     assert error.reason == "give either 'patient_id' or 'patient', not both"
+
+
+def test_a_chosen_patient_and_an_earlier_import_stand_in_for_words_that_name_no_one() -> None:
+    matching = Matching(PATIENTS, KINDS, assigned={7: BEN.id}, booked={"walk-in@cal": ZOE.id})
+    assert matching.patient(7, "Ana Ruiz") == BEN.id  # a person's choice for the line wins
+    assert matching.patient(8, "Infusion (walk-in)", uid="walk-in@cal") == ZOE.id
+    assert matching.patient(8, "Ana Ruiz", uid="walk-in@cal") == ANA.id  # the words, when they name someone
+    with pytest.raises(NoPatient):
+        matching.patient(9, "Infusion (walk-in)", uid="other@cal")
