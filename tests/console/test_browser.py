@@ -286,3 +286,32 @@ async def test_a_patient_added_in_the_browser_gets_a_link_a_qr_code_and_a_messag
     await clinic.standin.send_command(8301, "start", code)
     [consent] = await clinic.standin.wait_for_messages(8301, 1, timeout=30)
     assert "Carla" in (consent.text or "")
+
+
+async def test_a_google_calendar_export_is_imported_after_choosing_the_unmatched_events_patient(
+    clinic: Clinic, browser: Browser
+) -> None:
+    await enrol_patient(clinic)
+    day = (datetime.now(ZoneInfo("America/New_York")) + timedelta(days=3)).strftime("%Y%m%d")
+    events = "".join(
+        f"BEGIN:VEVENT\r\nUID:{uid}@google.com\r\nDTSTART;TZID=America/New_York:{day}T{hour}0000\r\n"
+        f"DTEND;TZID=America/New_York:{day}T{hour}5000\r\nSUMMARY:{summary}\r\nEND:VEVENT\r\n"
+        for uid, hour, summary in (("one", "10", "Ketamine – Ana Weber"), ("two", "14", "Infusion (walk-in)"))
+    )
+    head = "BEGIN:VCALENDAR\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN\r\nVERSION:2.0\r\n"
+    calendar = f"{head}{events}END:VCALENDAR\r\n"
+    upload = {"name": "clinic.ics", "mimeType": "text/calendar", "buffer": calendar.encode()}
+    page = await signed_in(clinic, browser, COUNSELOR)
+    await page.goto(clinic.url + "/appointments/import")
+    await page.locator("#file").set_input_files(upload)
+    await page.get_by_role("button", name="See what it holds").click()
+    await page.get_by_text("no patient's name, record number or e-mail in 'Infusion (walk-in)'").wait_for()
+    await page.get_by_label("Patient for line").select_option(label="Ana Weber (#1)")
+    await shot(page, "import-preview")
+    await page.get_by_role("button", name="Import", exact=True).click()
+    await page.get_by_text("Imported: 2 booked, 0 changed, 0 unchanged, 0 cancelled.").wait_for()
+    await page.goto(clinic.url + "/appointments/import")
+    await page.locator("#file").set_input_files(upload)
+    await page.get_by_role("button", name="See what it holds").click()
+    await page.get_by_role("button", name="Import", exact=True).click()
+    await page.get_by_text("Imported: 0 booked, 0 changed, 2 unchanged, 0 cancelled.").wait_for()
