@@ -26,6 +26,7 @@ from bot.clinic import ClinicConfig
 from bot.patients import plan_again
 from storage import outbox
 from storage.models import Appointment, AppointmentStatus, OutboxMessage, OutboxStatus, Patient, PatientStatus
+from storage.upsert import MAX_PARAMETERS
 
 REMINDER_KIND = "reminder"
 FOLLOWUP_KIND = "followup"
@@ -316,10 +317,13 @@ async def import_appointments(
         return ImportReport(Counter(), every_error)
     counts: Counter[str] = Counter()
     actions: list[tuple[ImportedAppointment, str]] = []
-    existing = {
-        a.source_uid: a
-        for a in await session.scalars(select(Appointment).where(Appointment.source_uid.in_([r.uid for r in rows])))
-    }
+    existing: dict[str | None, Appointment] = {}
+    uids = [r.uid for r in rows]
+    for start in range(0, len(uids), MAX_PARAMETERS):  # asyncpg takes at most 32,767 parameters a statement
+        chunk = uids[start : start + MAX_PARAMETERS]
+        existing |= {
+            a.source_uid: a for a in await session.scalars(select(Appointment).where(Appointment.source_uid.in_(chunk)))
+        }
     unknown = {error.line for error in errors}
     for row in rows:
         if row.line in unknown:

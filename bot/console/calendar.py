@@ -168,7 +168,8 @@ def _wall_clock(form: FormData, name: str, problems: Form, language: str) -> dat
         parsed = datetime.fromisoformat(text)
     except ValueError:
         parsed = None
-    if parsed is None or parsed.tzinfo is not None or not 2000 <= parsed.year <= 2199:
+    # A day alone would be read as midnight: a booking needs its time of day.
+    if parsed is None or len(text) <= 10 or parsed.tzinfo is not None or not 2000 <= parsed.year <= 2199:
         problems.errors[name] = t("console.appt.error.at", language)
         return None
     return parsed

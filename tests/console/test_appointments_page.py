@@ -72,6 +72,7 @@ async def test_a_series_on_weekdays_in_the_patients_own_time(bot: LocalBot) -> N
         ({"patient": "999"}, "patient", "choose a patient"),
         ({"kind": "massage"}, "kind", "choose a kind"),
         ({"at": "next tuesday"}, "at", "give a date and a time"),
+        ({"at": "2026-03-05"}, "at", "give a date and a time"),
         ({"at": "2026-03-08T02:30"}, "at", "does not exist in America/New_York"),
         ({"duration": "3"}, "duration", "from 5 to 1440"),
         ({"notes": "x" * 501}, "notes", "At most 500 characters"),
