@@ -620,6 +620,21 @@ EN: dict[str, str | Plural] = {
         "Imported: {created} booked, {updated} changed, {unchanged} unchanged, {cancelled} cancelled."
     ),
     "console.import.see_week": "See them in the week",
+    "console.import.columns": "Which column is which",
+    "console.import.columns_hint": (
+        "This file's columns are its own. Choose the column that holds each of these (a patient id or, instead, a "
+        "name, record number or e-mail; the kind; the start), then check again. Columns left out are not read."
+    ),
+    "console.import.column_none": "(none)",
+    "console.import.column.patient_id": "Patient number in the console (#)",
+    "console.import.column.patient": "Patient's name, record number or e-mail",
+    "console.import.column.kind": "Kind",
+    "console.import.column.start": "Start (date and time)",
+    "console.import.column.timezone": "Time zone",
+    "console.import.column.duration_minutes": "Minutes",
+    "console.import.column.location": "Location",
+    "console.import.column.notes": "Notes for the patient",
+    "console.import.column.uid": "Unique id of the booking",
     "console.import.error.file": "Please choose a file.",
     "console.import.error.size": "This file is larger than {megabytes} MB.",
     "console.weekday.mon": "Mon",

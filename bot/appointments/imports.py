@@ -12,7 +12,7 @@ import io
 import re
 import warnings
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -53,6 +53,8 @@ class RowError:
     reason: str
     # The row's patient could not be found from its words: choosing one for it would mend this.
     unmatched: bool = False
+    # A CSV header that is not ours: its columns, for a person to say which is which.
+    columns: tuple[str, ...] = field(default=(), compare=False)
 
 
 class _Bad(ValueError):
@@ -192,7 +194,9 @@ def parse_csv(
     default_timezone: str,
     default_durations: Mapping[str, int],
     match: Matching | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> tuple[list[ImportedAppointment], list[RowError]]:
+    """`columns`: the file's own column names (any case) mapped to ours; its other columns are then left out."""
     text = text.removeprefix("\ufeff")
     if not text.strip():
         return [], [RowError(1, "empty file")]
@@ -206,9 +210,13 @@ def parse_csv(
             line = reader.line_num + 1
     except (csv.Error, StopIteration) as exc:
         return [], [RowError(header_line, f"unreadable header: {exc}")]
+    theirs = tuple(header)
+    if columns:
+        chosen = {name.strip().lower(): ours for name, ours in columns.items()}
+        header = [chosen.get(name, "") for name in header]
     problems = _header_problems(header, matching=match is not None)
     if problems:
-        return [], [RowError(header_line, "; ".join(problems))]
+        return [], [RowError(header_line, "; ".join(problems), columns=theirs)]
     rows: list[ImportedAppointment] = []
     errors: list[RowError] = []
     first_seen: dict[str, int] = {}
@@ -255,7 +263,7 @@ def _delimiter(text: str) -> str:
 def _header_problems(header: list[str], *, matching: bool) -> list[str]:
     named = REQUIRED + OPTIONAL
     missing = [name for name in REQUIRED if name not in header and not (name == "patient_id" and "patient" in header)]
-    unknown = [name for name in header if name not in named]
+    unknown = [name for name in header if name and name not in named]
     twice = sorted({name for name in header if header.count(name) > 1 and name in named})
     problems = []
     if "patient" in header and "patient_id" in header:
@@ -528,8 +536,10 @@ def parse_bytes(
     default_timezone: str,
     default_durations: Mapping[str, int],
     match: Matching | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> tuple[list[ImportedAppointment], list[RowError]]:
-    """A file's content, read as its name's suffix says (an upload in the console, a file on the command line)."""
+    """A file's content, read as its name's suffix says (an upload in the console, a file on the command line);
+    `columns` maps a CSV's own column names to ours."""
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
         return [], [RowError(0, f"unknown file type {suffix or name!r}; use .csv or .ics")]
@@ -549,4 +559,4 @@ def parse_bytes(
             text = data.decode("cp1252")
         except UnicodeDecodeError:
             return [], [RowError(1, "neither UTF-8 nor Windows-1252 text")]
-    return parse_csv(text, **options)
+    return parse_csv(text, **options, columns=columns)

@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from bot.appointments import service
-from bot.appointments.imports import ImportedAppointment, parse_bytes
+from bot.appointments.imports import OPTIONAL, REQUIRED, ImportedAppointment, parse_bytes
 from bot.appointments.messages import label_of
 from bot.clinic import ClinicConfig
 from bot.console.calendar import monday_of
@@ -33,6 +33,19 @@ async def import_form(request: Request) -> HTMLResponse:
     async with staff_page(request) as (_, who, _form):
         pass
     return page(request, "appointments_import.html", who, problem=None, preview=None)
+
+
+OURS = REQUIRED + OPTIONAL
+
+
+def _columns(form: FormData) -> dict[str, str]:
+    """The file's column a person chose for each of ours (a CSV with headers of its own): theirs -> ours."""
+    chosen: dict[str, str] = {}
+    for ours in OURS:
+        theirs = (form_field(form, f"column-{ours}") or "").strip()
+        if theirs:
+            chosen[theirs] = ours
+    return chosen
 
 
 def _assigned(form: FormData) -> dict[int, int]:
@@ -76,6 +89,7 @@ async def import_file(request: Request) -> HTMLResponse:
         name, data = found
         importing = form_field(form, "step") == "import"
         assigned = _assigned(form)
+        columns = _columns(form)
         kinds = config.appointments.kinds
         rows, errors = parse_bytes(
             name,
@@ -84,6 +98,7 @@ async def import_file(request: Request) -> HTMLResponse:
             default_timezone=config.clinic.timezone,
             default_durations={kind: spec.duration_minutes for kind, spec in kinds.items()},
             match=await service.matching_for(db, config, assigned),
+            columns=columns or None,
         )
         report = await service.import_appointments(
             db, rows=rows, config=config, now=now, bad_rows=errors, dry_run=not importing
@@ -99,6 +114,9 @@ async def import_file(request: Request) -> HTMLResponse:
         "rows": [_shown(row, action, patients, config, language) for row, action in report.actions],
         "errors": report.errors,
         "assigned": assigned,
+        "columns": {ours: theirs for theirs, ours in columns.items()},
+        "theirs": next((e.columns for e in report.errors if e.columns), ()),
+        "ours": OURS,
         "choices": [p for p in patients.values() if p.status is not PatientStatus.DEACTIVATED],
         "importable": not any(not e.unmatched for e in report.errors),
     }

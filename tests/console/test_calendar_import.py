@@ -97,3 +97,25 @@ async def test_a_semicolon_csv_with_a_bom_and_bad_files(bot: LocalBot) -> None:
         huge = await upload(client, csrf, "big.csv", b"x" * 2_000_001)
         assert huge.status_code == 400 and "larger than 2 MB" in huge.text
     assert await booked(bot) == {}
+
+
+async def test_a_csv_with_columns_of_its_own_is_read_once_each_column_is_chosen(bot: LocalBot) -> None:
+    ana = await enrol(bot, ANA, name="Ana Ruiz")
+    async with browser(bot) as client:
+        csrf = await sign_in(client, bot, await make_staff(bot, COUNSELOR, role=StaffRole.COUNSELOR))
+        sheet = "Name;Type;Date;Room;Paid\nAna Ruiz;Infusion;2026-03-05 10:00;Room 2;yes\n"
+        first = await upload(client, csrf, "export.csv", sheet.encode("cp1252"))
+        assert first.status_code == 200 and "Which column is which" in first.text
+        assert 'name="column-start"' in first.text and '<option value="date"' in first.text
+        fields = {
+            "csrf": csrf, **sent_back(first.text), "column-patient": "name", "column-kind": "type",
+            "column-start": "date", "column-location": "room",
+        }  # fmt: skip
+        checked = await client.post("/appointments/import", data={**fields, "step": "preview"})
+        assert checked.status_code == 200 and "books it" in checked.text and "Which column" not in checked.text
+        assert 'name="column-location" value="room"' in checked.text  # the choice travels to the import
+        done = await client.post("/appointments/import", data={**fields, "step": "import"})
+        assert "Imported: 1 booked" in done.text
+    async with bot.runtime.session() as session:
+        [booked] = list(await session.scalars(select(Appointment)))
+    assert (booked.patient_id, booked.kind, booked.location) == (ana.id, "infusion", "Room 2")
