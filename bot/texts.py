@@ -768,6 +768,20 @@ EN: dict[str, str | Plural] = {
     "console.audit.action.review": "possible crisis reviewed",
     "console.audit.action.staff": "staff change",
     "console.audit.action.patient": "patient change",
+    "console.upcoming.link": "Messages of the next 14 days",
+    "console.upcoming.title": "What {name} will get in the next {days} days",
+    "console.upcoming.hint": (
+        "Worked out from their time zone ({zone}), check-in time and bookings and the clinic's settings, as the bot "
+        "will plan them; times are the patient's. A questionnaire is left out when they finished the same one a few "
+        "days before."
+    ),
+    "console.upcoming.when": "When",
+    "console.upcoming.message": "Message",
+    "console.upcoming.none": "The bot sends them nothing in these days ({status}).",
+    "console.upcoming.what.checkin": "Daily check-in",
+    "console.upcoming.what.reminder": "Reminder of the {label} on {when}",
+    "console.upcoming.what.followup": "How-are-you after the {label} on {when}",
+    "console.upcoming.what.questionnaire": "{name} questionnaire",
     "console.profile.title": "Profile and invitation",
     "console.profile.new": "Add a patient",
     "console.profile.new_hint": (

@@ -23,7 +23,7 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bot import metrics as process_metrics
-from bot.console import calendar, calendar_import, enrolment, views
+from bot.console import calendar, calendar_import, enrolment, upcoming_page, views
 from bot.console.database_figures import DatabaseFigures
 from bot.console.format import FILTERS, GLOBALS
 from bot.console.security import RateLimit, SecurityHeaders
@@ -121,6 +121,7 @@ def build_console(rt: Runtime, *, pages: bool = True, extra: Sequence[tuple[str,
         Route("/patients/new", enrolment.new_patient),
         Route("/patients/new", enrolment.add_patient, methods=["POST"]),
         Route("/patients/{patient_id}/profile", enrolment.profile_page),
+        Route("/patients/{patient_id}/upcoming", upcoming_page.upcoming),
         Route("/patients/{patient_id}/{action}", enrolment.change_patient, methods=["POST"]),
         Route("/patients/{patient_id}", views.patient),
         Route("/patients/{patient_id}/export.{fmt}", views.export),

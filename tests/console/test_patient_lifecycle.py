@@ -136,3 +136,21 @@ async def test_a_fresh_invite_deactivation_and_reactivation(bot: LocalBot) -> No
     await bot.standin.send_command(8802, "start", second)
     [refused] = await bot.standin.wait_for_messages(8802, 1)
     assert "Carla" not in (refused.text or "")
+
+
+async def test_the_next_two_weeks_of_a_patients_messages(bot: LocalBot) -> None:
+    ana = await enrol(bot, ANA)
+    async with browser(bot) as client:
+        csrf = await signed_in(bot, client)
+        booking = {"csrf": csrf, "patient": str(ana.id), "kind": "infusion", "at": "2026-03-05T10:00"}
+        assert (await client.post("/appointments", data=booking)).status_code == 303
+        shown = await client.get(f"/patients/{ana.id}/upcoming")
+        text = html.unescape(shown.text)
+        assert shown.status_code == 200 and "What Ana will get in the next 14 days" in text
+        assert text.count("Daily check-in") == 14  # 20:00 each evening in New York, from today
+        assert "Reminder of the infusion on Thu 5 Mar, 10:00" in text and "How-are-you after the infusion" in text
+        assert "PHQ-9 questionnaire" in text
+        await client.post("/patients/new", data=new(csrf))
+        waiting = await client.get("/patients/2/upcoming")
+        assert "The bot sends them nothing in these days (invited)." in html.unescape(waiting.text)
+        assert (await client.get("/patients/99/upcoming")).status_code == 404

@@ -21,7 +21,7 @@ ADMIN = 7103
 STAFF_CHAT = -1001234567890
 PAGES = [
     "/", "/patients", "/patients/1", "/staff", "/audit", "/audit.csv", "/patients/1/export.csv", "/appointments",
-    "/patients/new", "/patients/1/profile",
+    "/patients/new", "/patients/1/profile", "/patients/1/upcoming",
 ]  # fmt: skip
 
 
