@@ -147,7 +147,8 @@ async def main(url: str, patients: int, days: int, rounds: int, folder: Path) ->
         async with browser(bot) as client:
             await sign_in(client, bot, admin)
             pages = ["/", "/patients", "/patients?q=0042", "/patients/42", "/patients/42?from=2026-01-01", "/staff",
-                     "/audit"]  # fmt: skip
+                     "/audit", "/appointments", "/appointments?week=2026-11-09", "/patients/42/upcoming",
+                     "/patients/42/profile", "/patients/new"]  # fmt: skip
             print(f"{'page':32s} {'median':>8s} {'p95':>8s} {'max':>8s}  (ms, {rounds} rounds, {patients} patients)")
             for path in pages:
                 await client.get(path)  # warm-up
